@@ -1,0 +1,131 @@
+package dev.beian.reload;
+
+import dev.beian.registry.InvalidRegistryException;
+import dev.beian.registry.Registry;
+import dev.beian.registry.RegistryError;
+import dev.beian.registry.RegistryLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the registry in service: one volatile reference, read once per request, swapped whole.
+ *
+ * <p>Reloads run one at a time on a single thread of their own (never an event loop): the file is read,
+ * validated whole, and either swapped in, with the diff logged, or rejected, with every error logged and
+ * the old registry left serving. Listeners (decision cache, block answers, metrics) hear every outcome.
+ */
+public final class RegistryHolder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegistryHolder.class);
+    private static final int DIFF_NAMES_LOGGED = 10;
+
+    private final Path path;
+    private final RegistryLoader loader;
+    private final Clock clock;
+    private final List<Consumer<ReloadResult>> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService reloadThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "registry-reload");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Registry current;
+
+    private RegistryHolder(Path path, RegistryLoader loader, Clock clock, Registry initial) {
+        this.path = path;
+        this.loader = loader;
+        this.clock = clock;
+        this.current = initial;
+    }
+
+    /** Loads the file for the first time; a process should not start on an invalid registry. */
+    public static RegistryHolder load(Path path, RegistryLoader loader, Clock clock)
+            throws IOException, InvalidRegistryException {
+        Registry registry = loader.load(path);
+        log.info("registry loaded from {}: version {}, {} subjects, {} websites, {} domains", path,
+                registry.version(), registry.subjectCount(), registry.websiteCount(), registry.domainCount());
+        return new RegistryHolder(path, loader, clock, registry);
+    }
+
+    /** The registry in service. Read it once per request. */
+    public Registry current() {
+        return current;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Hears every reload outcome, on the reload thread, after the swap. */
+    public void addListener(Consumer<ReloadResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Reloads on the reload thread; {@code trigger} names the cause in the log. */
+    public CompletableFuture<ReloadResult> reloadAsync(String trigger) {
+        return CompletableFuture.supplyAsync(() -> reload(trigger, false), reloadThread);
+    }
+
+    /** Like {@link #reloadAsync}, but a file whose bytes equal the registry in service changes nothing. */
+    public CompletableFuture<ReloadResult> reloadIfChangedAsync(String trigger) {
+        return CompletableFuture.supplyAsync(() -> reload(trigger, true), reloadThread);
+    }
+
+    /** Loads, validates and swaps, on the calling thread. Never throws for a bad file. */
+    public synchronized ReloadResult reload(String trigger, boolean onlyIfChanged) {
+        Registry before = current;
+        ReloadResult result;
+        try {
+            byte[] bytes = Files.readAllBytes(path);
+            if (onlyIfChanged && RegistryLoader.version(bytes).equals(before.version())) {
+                return new ReloadResult(before, false, RegistryDiff.NONE, List.of());
+            }
+            Registry after = loader.parse(bytes, path);
+            RegistryDiff diff = RegistryDiff.between(before, after, clock.millis());
+            current = after;
+            log.info("registry reloaded ({}) from {}: version {}, {} subjects, {} websites, {} domains; {}",
+                    trigger, path, after.version(), after.subjectCount(), after.websiteCount(),
+                    after.domainCount(), diff.summary(DIFF_NAMES_LOGGED));
+            result = new ReloadResult(after, true, diff, List.of());
+        } catch (InvalidRegistryException e) {
+            log.warn("registry reload ({}) rejected, {} error(s); version {} keeps serving", trigger,
+                    e.errors().size(), before.version());
+            for (RegistryError error : e.errors()) {
+                log.warn("  {}", error.format(path.toString()));
+            }
+            result = new ReloadResult(before, false, RegistryDiff.NONE, e.errors());
+        } catch (NoSuchFileException e) {
+            log.warn("registry reload ({}) failed: {} does not exist; version {} keeps serving", trigger, path,
+                    before.version());
+            result = new ReloadResult(before, false, RegistryDiff.NONE,
+                    List.of(new RegistryError(1, 1, "file does not exist: " + path)));
+        } catch (IOException | RuntimeException e) {
+            log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, e.toString(),
+                    before.version());
+            result = new ReloadResult(before, false, RegistryDiff.NONE,
+                    List.of(new RegistryError(1, 1, "cannot read " + path + ": " + e)));
+        }
+        for (Consumer<ReloadResult> listener : listeners) {
+            try {
+                listener.accept(result);
+            } catch (RuntimeException e) {
+                log.error("registry listener failed", e);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        reloadThread.shutdownNow();
+    }
+}
