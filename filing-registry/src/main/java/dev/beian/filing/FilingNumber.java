@@ -113,6 +113,9 @@ public final class FilingNumber {
 
     /** Drops white space, folds full-width forms to half-width and upper-cases ASCII letters. */
     static String clean(String input) {
+        if (isClean(input)) {
+            return input;
+        }
         StringBuilder sb = new StringBuilder(input.length());
         for (int k = 0; k < input.length(); k++) {
             char c = input.charAt(k);
@@ -131,6 +134,17 @@ public final class FilingNumber {
             sb.append(c);
         }
         return sb.toString();
+    }
+
+    /** True when {@link #clean} would change nothing: the canonical text registries mostly hold. */
+    private static boolean isClean(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c <= ' ' || c >= 'a' && c <= 'z' || c >= '\u2000' && c <= '\u3000' || c >= '\uff01') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(char c) {

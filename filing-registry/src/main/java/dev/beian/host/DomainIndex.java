@@ -102,6 +102,17 @@ public final class DomainIndex<V> {
         return (V) values[slot];
     }
 
+    /** The same domains mapped to other values; the table is shared, only the values are copied. */
+    public <W> DomainIndex<W> mapValues(java.util.function.Function<? super V, ? extends W> mapper) {
+        Object[] mapped = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (keys[i] != null) {
+                mapped[i] = mapper.apply(valueAt(i));
+            }
+        }
+        return new DomainIndex<>(keys, hashes, mapped, size);
+    }
+
     /** Every domain and its value, in no particular order. */
     public void forEach(BiConsumer<String, V> action) {
         for (int i = 0; i < keys.length; i++) {

@@ -6,7 +6,9 @@ import dev.beian.host.DomainIndex;
 import dev.beian.host.HostNormalizer;
 import dev.beian.host.NormalizedHost;
 import dev.beian.host.PublicSuffixList;
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +24,14 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -38,8 +42,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.reader.UnicodeReader;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads registry.yaml (SPEC §5) through SnakeYAML's node API, so that every error carries the line and
@@ -55,10 +60,20 @@ public final class RegistryLoader {
     /** Upstream of a website that names none. */
     public static final String DEFAULT_UPSTREAM = "default";
 
-    private static final Set<String> ROOT_KEYS = Set.of("subjects");
-    private static final Set<String> SUBJECT_KEYS = Set.of("number", "name", "status", "websites");
-    private static final Set<String> WEBSITE_KEYS =
-            Set.of("number", "name", "domains", "access", "access-until", "status", "upstream");
+    // The keys each mapping may have; a mapping is read into an array in this order.
+    private static final List<String> ROOT_KEYS = List.of("subjects");
+    private static final List<String> SUBJECT_KEYS = List.of("number", "name", "status", "websites");
+    private static final List<String> WEBSITE_KEYS =
+            List.of("number", "name", "domains", "access", "access-until", "status", "upstream");
+    private static final int NUMBER = 0;
+    private static final int NAME = 1;
+    private static final int SUBJECT_STATUS = 2;
+    private static final int WEBSITES = 3;
+    private static final int DOMAINS = 2;
+    private static final int ACCESS = 3;
+    private static final int ACCESS_UNTIL = 4;
+    private static final int WEBSITE_STATUS = 5;
+    private static final int UPSTREAM = 6;
 
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -94,13 +109,165 @@ public final class RegistryLoader {
 
     /** Validates bytes as they would be loaded from {@code path} (used for messages only; may be null). */
     public Registry parse(byte[] bytes, Path path) throws InvalidRegistryException {
-        Parse parse = new Parse();
-        Registry registry = parse.run(bytes, path);
-        if (!parse.errors.isEmpty()) {
-            Collections.sort(parse.errors);
-            throw new InvalidRegistryException(path == null ? "registry" : path.toString(), parse.errors);
+        String text = decode(bytes);
+        List<RegistrySegments.Segment> segments = RegistrySegments.split(text);
+        List<EntryReader> pieces = null;
+        if (segments != null) {
+            pieces = segments.parallelStream().map(this::readSegment).collect(Collectors.toList());
+            if (pieces.stream().anyMatch(p -> p == null)) {
+                pieces = null; // a piece that does not parse alone: let the whole file speak
+            }
+        }
+        List<RegistryError> errors = new ArrayList<>();
+        if (pieces == null) {
+            EntryReader whole = readWhole(text, errors);
+            pieces = whole == null ? List.of() : List.of(whole);
+        }
+        for (EntryReader piece : pieces) {
+            errors.addAll(piece.errors);
+        }
+        Registry registry = merge(pieces, errors, bytes, path);
+        if (!errors.isEmpty()) {
+            Collections.sort(errors);
+            throw new InvalidRegistryException(path == null ? "registry" : path.toString(), errors);
         }
         return registry;
+    }
+
+    private static String decode(byte[] bytes) {
+        int offset = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
+                && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
+        return new String(bytes, offset, bytes.length - offset, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * SnakeYAML set up for a registry: no size limit (a platform's registry is tens of megabytes), few
+     * aliases (no billion laughs), and no implicit typing: every value is text, which is what the registry
+     * wants (a name such as {@code 1e3} or {@code yes} stays as written), and skipping the resolver's
+     * regular expressions on every scalar makes composing a large file a third faster.
+     */
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(50);
+        DumperOptions dumper = new DumperOptions();
+        return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new TextOnlyResolver());
+    }
+
+    /** Resolves every plain scalar as text. */
+    private static final class TextOnlyResolver extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+            // none: values are read as the text they are
+        }
+    }
+
+    /** One piece composed alone and read; null when it does not parse alone. */
+    private EntryReader readSegment(RegistrySegments.Segment segment) {
+        Node node;
+        try {
+            node = yaml().compose(new StringReader(segment.text()));
+        } catch (YAMLException e) {
+            return null;
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            return null;
+        }
+        EntryReader reader = new EntryReader(segment.firstLine());
+        reader.subjects(sequence.getValue());
+        return reader;
+    }
+
+    /** The whole file composed at once: small files, unusual shapes, and the authoritative syntax errors. */
+    private EntryReader readWhole(String text, List<RegistryError> errors) {
+        Node root;
+        try {
+            root = yaml().compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            errors.add(mark == null ? new RegistryError(1, 1, "YAML syntax: " + problem)
+                    : new RegistryError(mark.getLine() + 1, mark.getColumn() + 1, "YAML syntax: " + problem));
+            return null;
+        } catch (YAMLException e) {
+            errors.add(new RegistryError(1, 1, "YAML: " + e.getMessage()));
+            return null;
+        }
+        if (root == null) {
+            // An empty file is far more often a half-written one than an intended "block everything".
+            errors.add(new RegistryError(1, 1, "the file is empty; expected a mapping with 'subjects' "
+                    + "(write 'subjects: []' for a registry with nothing filed)"));
+            return null;
+        }
+        EntryReader reader = new EntryReader(0);
+        Node[] top = reader.mapping(root, ROOT_KEYS, "the registry");
+        if (top != null) {
+            Node subjectsNode = reader.require(top, 0, ROOT_KEYS, root);
+            if (subjectsNode != null) {
+                reader.subjects(reader.sequence(subjectsNode, "subjects"));
+            }
+        }
+        return reader;
+    }
+
+    /**
+     * The checks that span the whole file, in file order: numbers and domains used twice; then the index.
+     */
+    private Registry merge(List<EntryReader> pieces, List<RegistryError> errors, byte[] bytes, Path path) {
+        int subjectCount = 0;
+        int websiteCount = 0;
+        int domainCount = 0;
+        for (EntryReader piece : pieces) {
+            subjectCount += piece.subjects.size();
+            for (SubjectDraft s : piece.subjects) {
+                websiteCount += s.websites.size();
+                for (WebsiteDraft w : s.websites) {
+                    domainCount += w.domains.size();
+                }
+            }
+        }
+        Map<FilingNumber, Integer> numberLines = new HashMap<>(Math.max(16, (subjectCount + websiteCount) * 2));
+        DomainIndex.Builder<WebsiteDraft> index = DomainIndex.builder(domainCount);
+        List<Subject> subjects = new ArrayList<>(subjectCount);
+        for (EntryReader piece : pieces) {
+            for (SubjectDraft s : piece.subjects) {
+                checkUnique(numberLines, s.subject.number(), s.line, s.column, errors);
+                List<Website> websites = new ArrayList<>(s.websites.size());
+                for (WebsiteDraft w : s.websites) {
+                    checkUnique(numberLines, w.website.number(), w.line, w.column, errors);
+                    List<String> kept = new ArrayList<>(w.domains.size());
+                    for (int i = 0; i < w.domains.size(); i++) {
+                        String domain = w.domains.get(i);
+                        WebsiteDraft first = index.putIfAbsent(domain, w);
+                        if (first != null) {
+                            errors.add(new RegistryError(w.domainLines[i], w.domainColumns[i], "domain " + domain
+                                    + " is listed twice (first at line " + first.lineOf(domain) + ")"));
+                        } else {
+                            kept.add(domain);
+                        }
+                    }
+                    w.website.domains(kept);
+                    websites.add(w.website);
+                }
+                s.subject.websites(websites);
+                subjects.add(s.subject);
+            }
+        }
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        return new Registry(List.copyOf(subjects), websiteCount, index.build().mapValues(w -> w.website),
+                version(bytes), clock.instant(), path);
+    }
+
+    private static void checkUnique(Map<FilingNumber, Integer> lines, FilingNumber number, int line, int column,
+                                    List<RegistryError> errors) {
+        Integer first = lines.putIfAbsent(number, line);
+        if (first != null) {
+            errors.add(new RegistryError(line, column, "number " + number + " is used twice (first at line "
+                    + first + ")"));
+        }
     }
 
     /** The version of a registry file: the hex SHA-256 of its bytes. */
@@ -112,98 +279,107 @@ public final class RegistryLoader {
         }
     }
 
-    /** One load: the errors it found and what it has built so far. */
-    private final class Parse {
-        final List<RegistryError> errors = new ArrayList<>();
-        final Map<FilingNumber, Mark> numbers = new HashMap<>();
-        final Map<String, Mark> domainMarks = new HashMap<>();
-        DomainIndex.Builder<Website> index;
-        int websiteCount;
+    /** A subject read from one piece, with where its number stands. */
+    private static final class SubjectDraft {
+        final Subject subject;
+        final int line;
+        final int column;
+        final List<WebsiteDraft> websites = new ArrayList<>(2);
 
-        Registry run(byte[] bytes, Path path) {
-            Node root;
-            try {
-                LoaderOptions options = new LoaderOptions();
-                options.setCodePointLimit(Integer.MAX_VALUE);
-                options.setAllowDuplicateKeys(false);
-                options.setMaxAliasesForCollections(50);
-                root = new Yaml(options).compose(new UnicodeReader(new ByteArrayInputStream(bytes)));
-            } catch (MarkedYAMLException e) {
-                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-                errors.add(mark == null ? new RegistryError(1, 1, "YAML syntax: " + problem)
-                        : new RegistryError(mark.getLine() + 1, mark.getColumn() + 1, "YAML syntax: " + problem));
-                return null;
-            } catch (YAMLException e) {
-                errors.add(new RegistryError(1, 1, "YAML: " + e.getMessage()));
-                return null;
-            }
-            if (root == null) {
-                // An empty file is far more often a half-written one than an intended "block everything".
-                errors.add(new RegistryError(1, 1, "the file is empty; expected a mapping with 'subjects' "
-                        + "(write 'subjects: []' for a registry with nothing filed)"));
-                return null;
-            }
-            Map<String, Node> top = mapping(root, ROOT_KEYS, "the registry");
-            if (top == null) {
-                return null;
-            }
-            Node subjectsNode = require(top, "subjects", root);
-            List<Node> subjectNodes = subjectsNode == null ? List.of() : sequence(subjectsNode, "subjects");
-            int expectedDomains = Math.max(16, bytes.length / 64);
-            index = DomainIndex.builder(expectedDomains);
-            List<Subject> subjects = new ArrayList<>(subjectNodes.size());
-            for (Node node : subjectNodes) {
-                Subject subject = subject(node);
+        SubjectDraft(Subject subject, int line, int column) {
+            this.subject = subject;
+            this.line = line;
+            this.column = column;
+        }
+    }
+
+    /** A website read from one piece, with where its number and each domain stand. */
+    private static final class WebsiteDraft {
+        final Website website;
+        final int line;
+        final int column;
+        final List<String> domains;
+        final int[] domainLines;
+        final int[] domainColumns;
+
+        WebsiteDraft(Website website, int line, int column, List<String> domains, int[] domainLines,
+                     int[] domainColumns) {
+            this.website = website;
+            this.line = line;
+            this.column = column;
+            this.domains = domains;
+            this.domainLines = domainLines;
+            this.domainColumns = domainColumns;
+        }
+
+        int lineOf(String domain) {
+            return domainLines[domains.indexOf(domain)];
+        }
+    }
+
+    /**
+     * Reads subject nodes of one piece into drafts, checking everything that one entry can tell by
+     * itself. Each piece has its own reader, so pieces run in parallel without sharing anything mutable.
+     */
+    private final class EntryReader {
+        final int lineOffset;
+        final List<RegistryError> errors = new ArrayList<>();
+        final List<SubjectDraft> subjects = new ArrayList<>();
+        /** Equal names and upstreams share one string: registries repeat "官网" a hundred thousand times. */
+        final Map<String, String> strings = new HashMap<>();
+
+        EntryReader(int lineOffset) {
+            this.lineOffset = lineOffset;
+        }
+
+        void subjects(List<Node> nodes) {
+            for (Node node : nodes) {
+                SubjectDraft subject = subject(node);
                 if (subject != null) {
                     subjects.add(subject);
                 }
             }
-            if (!errors.isEmpty()) {
-                return null;
-            }
-            return new Registry(List.copyOf(subjects), websiteCount, index.build(), version(bytes),
-                    clock.instant(), path);
         }
 
-        private Subject subject(Node node) {
-            Map<String, Node> map = mapping(node, SUBJECT_KEYS, "a subject");
+        private SubjectDraft subject(Node node) {
+            Node[] map = mapping(node, SUBJECT_KEYS, "a subject");
             if (map == null) {
                 return null;
             }
-            FilingNumber number = number(require(map, "number", node), false);
-            String name = text(require(map, "name", node), "name");
-            Status status = status(map.get("status"));
-            Node websitesNode = map.get("websites");
+            Node numberNode = require(map, NUMBER, SUBJECT_KEYS, node);
+            FilingNumber number = number(numberNode, false);
+            String name = text(require(map, NAME, SUBJECT_KEYS, node), "name");
+            Status status = status(map[SUBJECT_STATUS]);
+            Node websitesNode = map[WEBSITES];
             List<Node> websiteNodes = websitesNode == null || isNull(websitesNode) ? List.of()
                     : sequence(websitesNode, "websites");
             Subject subject = new Subject(number, name, status);
-            List<Website> websites = new ArrayList<>(websiteNodes.size());
+            SubjectDraft draft = numberNode == null ? null
+                    : new SubjectDraft(subject, line(numberNode), column(numberNode));
             for (Node websiteNode : websiteNodes) {
-                Website website = website(websiteNode, subject);
-                if (website != null) {
-                    websites.add(website);
+                WebsiteDraft website = website(websiteNode, subject);
+                if (website != null && draft != null) {
+                    draft.websites.add(website);
                 }
             }
-            subject.websites(websites);
-            return number == null ? null : subject;
+            return number == null ? null : draft;
         }
 
-        private Website website(Node node, Subject subject) {
-            Map<String, Node> map = mapping(node, WEBSITE_KEYS, "a website");
+        private WebsiteDraft website(Node node, Subject subject) {
+            Node[] map = mapping(node, WEBSITE_KEYS, "a website");
             if (map == null) {
                 return null;
             }
-            Node numberNode = require(map, "number", node);
+            Node numberNode = require(map, NUMBER, WEBSITE_KEYS, node);
             FilingNumber number = number(numberNode, true);
             if (number != null && subject.number() != null && !number.isWebsiteOf(subject.number())) {
                 error(numberNode, "website number " + number + " is not its subject's number "
                         + subject.number() + " followed by -N");
             }
-            String name = text(require(map, "name", node), "name");
-            Access access = access(require(map, "access", node));
+            String name = text(require(map, NAME, WEBSITE_KEYS, node), "name");
+            Access access = access(require(map, ACCESS, WEBSITE_KEYS, node));
             Instant accessUntil = null;
-            Node untilNode = map.get("access-until");
+            Node untilNode = map[ACCESS_UNTIL];
             if (untilNode != null) {
                 accessUntil = accessUntil(untilNode);
             } else if (access == Access.PROVISIONAL) {
@@ -212,9 +388,9 @@ public final class RegistryLoader {
             if (access != Access.PROVISIONAL) {
                 accessUntil = null; // only meaningful for provisional access; a leftover is harmless
             }
-            Status status = status(map.get("status"));
+            Status status = status(map[WEBSITE_STATUS]);
             String upstream = DEFAULT_UPSTREAM;
-            Node upstreamNode = map.get("upstream");
+            Node upstreamNode = map[UPSTREAM];
             if (upstreamNode != null) {
                 upstream = text(upstreamNode, "upstream");
             }
@@ -222,30 +398,32 @@ public final class RegistryLoader {
                 error(upstreamNode != null ? upstreamNode : node, "upstream '" + upstream
                         + "' is not defined in gateway.yaml (defined: " + String.join(", ", sorted(knownUpstreams)) + ")");
             }
-            List<String> domains = new ArrayList<>();
-            Node domainsNode = require(map, "domains", node);
+            Node domainsNode = require(map, DOMAINS, WEBSITE_KEYS, node);
             List<Node> domainNodes = domainsNode == null ? List.of() : sequence(domainsNode, "domains");
             if (domainsNode != null && domainNodes.isEmpty() && domainsNode instanceof SequenceNode) {
                 error(domainsNode, "domains must list at least one domain");
             }
-            Website website = new Website(subject, number, name, domains, access, accessUntil, status,
-                    upstream == null ? DEFAULT_UPSTREAM : upstream);
+            List<String> domains = new ArrayList<>(domainNodes.size());
+            int[] lines = new int[domainNodes.size()];
+            int[] columns = new int[domainNodes.size()];
             for (Node domainNode : domainNodes) {
                 String domain = domain(domainNode);
-                if (domain == null) {
-                    continue;
+                if (domain != null) {
+                    lines[domains.size()] = line(domainNode);
+                    columns[domains.size()] = column(domainNode);
+                    domains.add(domain);
                 }
-                Mark first = domainMarks.putIfAbsent(domain, domainNode.getStartMark());
-                if (first != null) {
-                    error(domainNode, "domain " + domain + " is listed twice (first at line "
-                            + (first.getLine() + 1) + ")");
-                    continue;
-                }
-                domains.add(domain);
-                index.putIfAbsent(domain, website);
             }
-            websiteCount++;
-            return number == null ? null : website;
+            if (number == null) {
+                return null;
+            }
+            Website website = new Website(subject, number, share(name), access, accessUntil, status,
+                    upstream == null ? DEFAULT_UPSTREAM : share(upstream));
+            return new WebsiteDraft(website, line(numberNode), column(numberNode), domains, lines, columns);
+        }
+
+        private String share(String s) {
+            return s == null ? null : strings.computeIfAbsent(s, k -> k);
         }
 
         private String domain(Node node) {
@@ -297,11 +475,6 @@ public final class RegistryLoader {
                 error(node, "subject number " + number + " must not have a -N suffix (that is a website number)");
                 return null;
             }
-            Mark first = numbers.putIfAbsent(number, node.getStartMark());
-            if (first != null) {
-                error(node, "number " + number + " is used twice (first at line " + (first.getLine() + 1) + ")");
-                return null;
-            }
             return number;
         }
 
@@ -349,12 +522,13 @@ public final class RegistryLoader {
             return until;
         }
 
-        private Map<String, Node> mapping(Node node, Set<String> allowed, String what) {
+        /** The values of a mapping's keys, in the order of {@code allowed}; null when it is no mapping. */
+        Node[] mapping(Node node, List<String> allowed, String what) {
             if (!(node instanceof MappingNode mapping)) {
                 error(node, what + " must be a mapping of keys to values");
                 return null;
             }
-            Map<String, Node> map = new HashMap<>();
+            Node[] values = new Node[allowed.size()];
             for (NodeTuple tuple : mapping.getValue()) {
                 Node keyNode = tuple.getKeyNode();
                 if (!(keyNode instanceof ScalarNode scalarKey)) {
@@ -362,30 +536,31 @@ public final class RegistryLoader {
                     continue;
                 }
                 String key = scalarKey.getValue();
-                if (!allowed.contains(key)) {
+                int slot = allowed.indexOf(key);
+                if (slot < 0) {
                     error(keyNode, "unknown key '" + key + "' in " + what + " (allowed: "
                             + String.join(", ", sorted(allowed)) + ")");
-                    continue;
-                }
-                if (map.putIfAbsent(key, tuple.getValueNode()) != null) {
+                } else if (values[slot] != null) {
                     error(keyNode, "key '" + key + "' is given twice");
+                } else {
+                    values[slot] = tuple.getValueNode();
                 }
             }
-            return map;
+            return values;
         }
 
-        private Node require(Map<String, Node> map, String key, Node owner) {
-            Node node = map.get(key);
+        Node require(Node[] values, int slot, List<String> keys, Node owner) {
+            Node node = values[slot];
             if (node == null) {
-                error(owner, "missing required key '" + key + "'");
+                error(owner, "missing required key '" + keys.get(slot) + "'");
             } else if (isNull(node)) {
-                error(node, "'" + key + "' must not be empty");
+                error(node, "'" + keys.get(slot) + "' must not be empty");
                 return null;
             }
             return node;
         }
 
-        private List<Node> sequence(Node node, String what) {
+        List<Node> sequence(Node node, String what) {
             if (!(node instanceof SequenceNode seq)) {
                 error(node, what + " must be a list");
                 return List.of();
@@ -401,24 +576,38 @@ public final class RegistryLoader {
                 error(node, what + " must be a single value, not a list or mapping");
                 return null;
             }
-            if (isNull(node) || scalar.getValue().isBlank()) {
+            if (isNull(node) || scalar.getValue().isBlank()) { // explicit null too: "~" is no name
                 error(node, what + " must not be empty");
                 return null;
             }
-            return scalar.getValue().strip();
+            String value = scalar.getValue();
+            // plain scalars arrive trimmed; only quoted ones can carry spaces at the ends
+            return scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN ? value : value.strip();
+        }
+
+        private int line(Node node) {
+            return node.getStartMark().getLine() + 1 + lineOffset;
+        }
+
+        private int column(Node node) {
+            return node.getStartMark().getColumn() + 1;
         }
 
         private void error(Node node, String message) {
-            Mark mark = node.getStartMark();
-            errors.add(new RegistryError(mark.getLine() + 1, mark.getColumn() + 1, message));
+            errors.add(new RegistryError(line(node), column(node), message));
         }
     }
 
+    /** An empty value ({@code key:}), {@code ~} or {@code null}, written plain. */
     private static boolean isNull(Node node) {
-        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+        if (!(node instanceof ScalarNode scalar) || scalar.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN) {
+            return false;
+        }
+        String v = scalar.getValue();
+        return v.isEmpty() || v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL");
     }
 
-    private static List<String> sorted(Set<String> set) {
+    private static List<String> sorted(Collection<String> set) {
         List<String> list = new ArrayList<>(set);
         Collections.sort(list);
         return list;

@@ -9,22 +9,26 @@ public final class Website {
     private final Subject subject;
     private final FilingNumber number;
     private final String name;
-    private final List<String> domains;
+    private List<String> domains = List.of();
     private final Access access;
     private final Instant accessUntil;
     private final Status status;
     private final String upstream;
 
-    Website(Subject subject, FilingNumber number, String name, List<String> domains, Access access,
-            Instant accessUntil, Status status, String upstream) {
+    Website(Subject subject, FilingNumber number, String name, Access access, Instant accessUntil, Status status,
+            String upstream) {
         this.subject = subject;
         this.number = number;
         this.name = name;
-        this.domains = domains;
         this.access = access;
         this.accessUntil = accessUntil;
         this.status = status;
         this.upstream = upstream;
+    }
+
+    /** Set once by the loader, before the registry is published. */
+    void domains(List<String> domains) {
+        this.domains = List.copyOf(domains);
     }
 
     public Subject subject() {
