@@ -1,37 +1,41 @@
 package dev.beian.host;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Longest-suffix lookup of registry domains at label boundaries (SPEC §6 step 3): {@code a.b.example.cn}
  * finds {@code example.cn}; {@code badexample.cn} never does.
  *
- * <p>Built once per registry and then only read, from any thread. An open-addressing table of the domain
- * strings themselves, probed with the hash of each suffix of the host computed right to left in one pass,
- * so a lookup allocates nothing and compares in place ({@link String#regionMatches}). Suffix hashes equal
- * {@link String#hashCode()} of the suffix, which the stored strings have already cached. For a million
- * domains the table costs about 24 MB beyond the strings, which the registry holds anyway.
+ * <p>Built once per registry and then only read, from any thread. The domains sit in a dense array in
+ * insertion order; an open-addressing table of longs ({@code hash << 32 | index + 1}) finds them, so a
+ * probe costs one memory access and a miss never touches a string. A lookup walks the host's suffixes
+ * right to left in one pass, computing each suffix's {@link String#hashCode()} incrementally, and compares
+ * in place ({@link String#regionMatches}): no allocation. Suffixes with fewer labels than the shortest
+ * indexed domain (the bare top-level domain, for a registry) are not probed at all. For a million domains
+ * the structure costs about 24 MB beyond the strings, which the registry holds anyway.
  *
  * @param <V> what a domain maps to
  */
 public final class DomainIndex<V> {
     private static final int GOLDEN = 0x9E3779B9;
 
+    private final long[] table;
     private final String[] keys;
-    private final int[] hashes;
     private final Object[] values;
-    private final int mask;
-    private final int shift;
     private final int size;
+    private final int shift;
+    private final int minDots;
 
-    private DomainIndex(String[] keys, int[] hashes, Object[] values, int size) {
+    private DomainIndex(long[] table, String[] keys, Object[] values, int size, int minDots) {
+        this.table = table;
         this.keys = keys;
-        this.hashes = hashes;
         this.values = values;
-        this.mask = keys.length - 1;
-        this.shift = 32 - Integer.numberOfTrailingZeros(keys.length);
         this.size = size;
+        this.shift = 32 - Integer.numberOfTrailingZeros(table.length);
+        this.minDots = minDots;
     }
 
     public static <V> Builder<V> builder(int expectedSize) {
@@ -43,10 +47,9 @@ public final class DomainIndex<V> {
     }
 
     /** The value of exactly this domain, or null. */
-    @SuppressWarnings("unchecked")
     public V get(String domain) {
-        int slot = find(domain, 0, domain.hashCode());
-        return slot < 0 ? null : (V) values[slot];
+        int index = find(domain, 0, domain.hashCode());
+        return index < 0 ? null : valueAt(index);
     }
 
     /**
@@ -54,29 +57,33 @@ public final class DomainIndex<V> {
      * {@code host} must be normalised (lower-case ASCII, no trailing dot).
      */
     public Match<V> longestMatch(String host) {
-        int slot = longestMatchSlot(host);
-        return slot < 0 ? null : new Match<>(keys[slot], valueAt(slot));
+        int index = longestMatchIndex(host);
+        return index < 0 ? null : new Match<>(keys[index], valueAt(index));
     }
 
     /** Like {@link #longestMatch} but returns only the value: no allocation at all. */
     public V longestMatchValue(String host) {
-        int slot = longestMatchSlot(host);
-        return slot < 0 ? null : valueAt(slot);
+        int index = longestMatchIndex(host);
+        return index < 0 ? null : valueAt(index);
     }
 
-    private int longestMatchSlot(String host) {
-        int n = host.length();
+    private int longestMatchIndex(String host) {
         int hash = 0;
         int power = 1;
         int best = -1;
-        for (int i = n - 1; i >= 0; i--) {
-            hash += host.charAt(i) * power;
+        int dots = 0;
+        for (int i = host.length() - 1; i >= 0; i--) {
+            char c = host.charAt(i);
+            hash += c * power;
             power *= 31;
             if (i == 0 || host.charAt(i - 1) == '.') {
-                int slot = find(host, i, hash);
-                if (slot >= 0) {
-                    best = slot; // later hits are longer suffixes
+                if (dots >= minDots) {
+                    int index = find(host, i, hash);
+                    if (index >= 0) {
+                        best = index; // later hits are longer suffixes
+                    }
                 }
+                dots++;
             }
         }
         return best;
@@ -84,41 +91,42 @@ public final class DomainIndex<V> {
 
     private int find(String host, int from, int hash) {
         int len = host.length() - from;
+        int mask = table.length - 1;
         int slot = (hash * GOLDEN) >>> shift;
         while (true) {
-            String key = keys[slot];
-            if (key == null) {
+            long entry = table[slot];
+            if (entry == 0) {
                 return -1;
             }
-            if (hashes[slot] == hash && key.length() == len && host.regionMatches(from, key, 0, len)) {
-                return slot;
+            if ((int) (entry >>> 32) == hash) {
+                int index = (int) entry - 1;
+                String key = keys[index];
+                if (key.length() == len && host.regionMatches(from, key, 0, len)) {
+                    return index;
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
     @SuppressWarnings("unchecked")
-    private V valueAt(int slot) {
-        return (V) values[slot];
+    private V valueAt(int index) {
+        return (V) values[index];
     }
 
     /** The same domains mapped to other values; the table is shared, only the values are copied. */
-    public <W> DomainIndex<W> mapValues(java.util.function.Function<? super V, ? extends W> mapper) {
-        Object[] mapped = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            if (keys[i] != null) {
-                mapped[i] = mapper.apply(valueAt(i));
-            }
+    public <W> DomainIndex<W> mapValues(Function<? super V, ? extends W> mapper) {
+        Object[] mapped = new Object[size];
+        for (int i = 0; i < size; i++) {
+            mapped[i] = mapper.apply(valueAt(i));
         }
-        return new DomainIndex<>(keys, hashes, mapped, size);
+        return new DomainIndex<>(table, keys, mapped, size, minDots);
     }
 
-    /** Every domain and its value, in no particular order. */
+    /** Every domain and its value, in the order they were added. */
     public void forEach(BiConsumer<String, V> action) {
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                action.accept(keys[i], valueAt(i));
-            }
+        for (int i = 0; i < size; i++) {
+            action.accept(keys[i], valueAt(i));
         }
     }
 
@@ -128,25 +136,23 @@ public final class DomainIndex<V> {
 
     /** Collects domains; not thread-safe. */
     public static final class Builder<V> {
+        private long[] table;
         private String[] keys;
-        private int[] hashes;
         private Object[] values;
         private int size;
+        private int minDots = Integer.MAX_VALUE;
 
         Builder(int expectedSize) {
-            allocate(capacityFor(Math.max(expectedSize, 16)));
+            int n = Math.max(expectedSize, 16);
+            table = new long[capacityFor(n)];
+            keys = new String[n];
+            values = new Object[n];
         }
 
         private static int capacityFor(int n) {
             // load factor at most 2/3 keeps linear probing short
             long wanted = (long) n * 3 / 2 + 1;
             return (int) Math.min(1L << 30, Long.highestOneBit(wanted - 1) << 1);
-        }
-
-        private void allocate(int capacity) {
-            keys = new String[capacity];
-            hashes = new int[capacity];
-            values = new Object[capacity];
         }
 
         /**
@@ -156,41 +162,60 @@ public final class DomainIndex<V> {
         public V putIfAbsent(String domain, V value) {
             Objects.requireNonNull(domain);
             Objects.requireNonNull(value);
-            if ((size + 1) * 3L > keys.length * 2L) {
-                grow();
-            }
             int hash = domain.hashCode();
-            int shift = 32 - Integer.numberOfTrailingZeros(keys.length);
-            int mask = keys.length - 1;
-            int slot = (hash * GOLDEN) >>> shift;
-            while (keys[slot] != null) {
-                if (hashes[slot] == hash && keys[slot].equals(domain)) {
-                    return (V) values[slot];
+            int mask = table.length - 1;
+            int slot = (hash * GOLDEN) >>> (32 - Integer.numberOfTrailingZeros(table.length));
+            long entry;
+            while ((entry = table[slot]) != 0) {
+                if ((int) (entry >>> 32) == hash && keys[(int) entry - 1].equals(domain)) {
+                    return (V) values[(int) entry - 1];
                 }
                 slot = (slot + 1) & mask;
             }
-            keys[slot] = domain;
-            hashes[slot] = hash;
-            values[slot] = value;
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = domain;
+            values[size] = value;
+            table[slot] = (long) hash << 32 | (size + 1L);
             size++;
+            minDots = Math.min(minDots, dots(domain));
+            if (size * 3L > table.length * 2L) {
+                rehash(table.length * 2);
+            }
             return null;
         }
 
-        @SuppressWarnings("unchecked")
-        private void grow() {
-            String[] oldKeys = keys;
-            Object[] oldValues = values;
-            allocate(keys.length * 2);
-            size = 0;
-            for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null) {
-                    putIfAbsent(oldKeys[i], (V) oldValues[i]);
+        private static int dots(String domain) {
+            int dots = 0;
+            for (int i = 0; i < domain.length(); i++) {
+                if (domain.charAt(i) == '.') {
+                    dots++;
                 }
             }
+            return dots;
+        }
+
+        private void rehash(int capacity) {
+            long[] fresh = new long[capacity];
+            int mask = capacity - 1;
+            int shift = 32 - Integer.numberOfTrailingZeros(capacity);
+            for (long entry : table) {
+                if (entry != 0) {
+                    int slot = ((int) (entry >>> 32) * GOLDEN) >>> shift;
+                    while (fresh[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                    fresh[slot] = entry;
+                }
+            }
+            table = fresh;
         }
 
         public DomainIndex<V> build() {
-            return new DomainIndex<>(keys, hashes, values, size);
+            return new DomainIndex<>(table, Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size,
+                    size == 0 ? 0 : minDots);
         }
     }
 }

@@ -1,0 +1,177 @@
+package dev.beian.gateway;
+
+import dev.beian.decision.Decider;
+import dev.beian.gateway.block.BlockAnswers;
+import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.gateway.proxy.AccessLog;
+import dev.beian.gateway.proxy.ClientPipeline;
+import dev.beian.gateway.proxy.ProxyContext;
+import dev.beian.gateway.proxy.Upstreams;
+import dev.beian.registry.InvalidRegistryException;
+import dev.beian.registry.RegistryLoader;
+import dev.beian.reload.RegistryHolder;
+import dev.beian.reload.RegistryWatcher;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the registry in service, the client listener and its event loops, the registry
+ * watcher. Start it with {@link #start}, stop it with {@link #drainAndStop} (SIGTERM) or {@link #close}.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final Transport transport;
+    private final RegistryHolder registry;
+    private final Decider decider;
+    private final PrometheusMeterRegistry meters;
+    private final ProxyContext context;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    private final RegistryWatcher watcher;
+    private volatile boolean ready;
+
+    private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {
+        this.config = config;
+        this.transport = Transport.select();
+        this.registry = RegistryHolder.load(config.registryPath(),
+                new RegistryLoader(config.upstreams().keySet(), clock), clock);
+        this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
+        registry.addListener(result -> {
+            if (result.changed()) {
+                decider.registryChanged();
+            }
+        });
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.bossGroup = transport.newGroup(1, "accept");
+        this.workerGroup = transport.newGroup(config.threads(), "io");
+        ClientPipeline[] pipeline = new ClientPipeline[1];
+        GatewayMetrics metrics = new GatewayMetrics(meters, config.upstreams().keySet(),
+                () -> pipeline[0] == null ? 0 : pipeline[0].activeConnections());
+        this.context = new ProxyContext(config, transport, registry, decider, new BlockAnswers(config),
+                new Upstreams(config.upstreams()), metrics, new AccessLog());
+        pipeline[0] = new ClientPipeline(context, clients);
+        try {
+            this.server = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(pipeline[0])
+                    .bind(config.listenHttp()).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            throw e;
+        }
+        RegistryWatcher w = null;
+        if (config.registryWatch()) {
+            w = RegistryWatcher.start(config.registryPath(), Duration.ofMillis(300),
+                    () -> registry.reloadIfChangedAsync("file change"));
+        }
+        this.watcher = w;
+        this.ready = true;
+        log.info("beian-gateway listening on {} ({} transport, {} event loops); registry {} with {} domains",
+                server.localAddress(), transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(), config.registryPath(),
+                registry.current().domainCount());
+    }
+
+    /** Loads the registry, binds the listener and starts serving. */
+    public static Gateway start(GatewayConfig config, Clock clock)
+            throws IOException, InvalidRegistryException, InterruptedException {
+        return new Gateway(config, clock);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public RegistryHolder registry() {
+        return registry;
+    }
+
+    public Decider decider() {
+        return decider;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** True once the registry is loaded and the listener bound, until draining starts. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /**
+     * SIGTERM: stop accepting, let requests in flight finish (up to {@code timeouts.drain}), close what is
+     * left, stop.
+     */
+    public void drainAndStop() {
+        ready = false;
+        context.startDraining();
+        log.info("draining: no new connections; waiting up to {} for {} open connections", config.drainTimeout(),
+                clients.size());
+        server.close().syncUninterruptibly();
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ClientPipeline.DRAIN));
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!clients.isEmpty()) {
+            log.warn("drain time over; closing {} connections", clients.size());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        if (watcher != null) {
+            watcher.close();
+        }
+        server.close().syncUninterruptibly();
+        clients.close().syncUninterruptibly();
+        shutdownGroups();
+        registry.close();
+        meters.close();
+    }
+
+    private void shutdownGroups() {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

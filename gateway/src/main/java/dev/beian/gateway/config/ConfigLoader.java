@@ -1,0 +1,400 @@
+package dev.beian.gateway.config;
+
+import dev.beian.gateway.config.GatewayConfig.BlockMode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Reads gateway.yaml (SPEC §4) with SnakeYAML's node API: every error names its line and column, unknown
+ * keys are errors, {@code ${NAME}} and {@code ${NAME:-default}} take values from the environment, durations
+ * ({@code 500ms}, {@code 3s}, {@code 1m}, {@code 2h}) and sizes ({@code 16KiB}, {@code 1MiB}, bytes) are
+ * parsed, relative paths resolve against the file's folder, and upstream names are resolved here, once,
+ * never on an event loop.
+ */
+public final class ConfigLoader {
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)(B|KiB|MiB|GiB)?");
+
+    private final Function<String, String> env;
+
+    public ConfigLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    /** With the process environment. */
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    public GatewayConfig load(Path file) throws IOException, InvalidConfigException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return new Read(file).run(text);
+    }
+
+    /** One read of one file. */
+    private final class Read {
+        final Path file;
+        final Path folder;
+        final List<ConfigError> errors = new ArrayList<>();
+
+        Read(Path file) {
+            this.file = file;
+            Path parent = file.toAbsolutePath().getParent();
+            this.folder = parent == null ? Path.of(".") : parent;
+        }
+
+        GatewayConfig run(String text) throws InvalidConfigException {
+            Node root;
+            try {
+                LoaderOptions options = new LoaderOptions();
+                options.setAllowDuplicateKeys(false);
+                DumperOptions dumper = new DumperOptions();
+                root = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options,
+                        new Resolver() {
+                            @Override
+                            protected void addImplicitResolvers() {
+                                // every value is text; this class gives it its type
+                            }
+                        }).compose(new StringReader(text));
+            } catch (MarkedYAMLException e) {
+                Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                errors.add(new ConfigError(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1,
+                        "YAML syntax: " + e.getProblem()));
+                throw new InvalidConfigException(file.toString(), errors);
+            } catch (YAMLException e) {
+                errors.add(new ConfigError(1, 1, "YAML: " + e.getMessage()));
+                throw new InvalidConfigException(file.toString(), errors);
+            }
+            Map<String, Node> top = root == null ? Map.of() : mapping(root, "gateway.yaml",
+                    "listen", "threads", "admin", "registry", "cache", "upstreams", "block", "ip-hosts", "timeouts",
+                    "limits", "tls");
+            Map<String, Node> listen = section(top, "listen", "http", "https", "proxy-protocol");
+            Map<String, Node> admin = section(top, "admin", "listen", "token");
+            Map<String, Node> registry = section(top, "registry", "path", "watch");
+            Map<String, Node> cache = section(top, "cache", "maximum-size");
+            Map<String, Node> block = section(top, "block", "mode", "status", "redirect-url", "page");
+            Map<String, Node> timeouts = section(top, "timeouts", "connect", "response", "idle", "header", "drain");
+            Map<String, Node> limits = section(top, "limits", "max-header-size", "max-connections");
+
+            InetSocketAddress http = listenAddress(listen.get("http"), "0.0.0.0:8080");
+            if (listen.get("https") != null || top.get("tls") != null) {
+                Node at = listen.get("https") != null ? listen.get("https") : top.get("tls");
+                error(at, "HTTPS (listen.https, tls) is not available in this version; terminate TLS in front "
+                        + "of the gateway or remove these keys");
+            }
+            boolean proxyProtocol = bool(listen.get("proxy-protocol"), false);
+            int threads = (int) integer(top.get("threads"), 0, 0, 1024);
+            InetSocketAddress adminListen = listenAddress(admin.get("listen"), "127.0.0.1:9090");
+            String token = text(admin.get("token"), "");
+            if (adminListen != null && !adminListen.getAddress().isLoopbackAddress() && token.isEmpty()) {
+                error(admin.get("listen") != null ? admin.get("listen") : root,
+                        "admin.listen " + adminListen + " is not a loopback address and admin.token is empty: "
+                                + "anyone who reaches it could read the registry and force reloads; set a token");
+            }
+            Path registryPath = path(registry.get("path"), "registry.yaml");
+            boolean watch = bool(registry.get("watch"), true);
+            long cacheSize = integer(cache.get("maximum-size"), 100_000, 0, Integer.MAX_VALUE);
+            Map<String, List<InetSocketAddress>> upstreams = upstreams(top.get("upstreams"));
+
+            BlockMode mode = BlockMode.PAGE;
+            Node modeNode = block.get("mode");
+            if (modeNode != null) {
+                String m = text(modeNode, "page");
+                if (m.equals("redirect")) {
+                    mode = BlockMode.REDIRECT;
+                } else if (!m.equals("page")) {
+                    error(modeNode, "block.mode must be page or redirect, not '" + m + "'");
+                }
+            }
+            int status = (int) integer(block.get("status"), 451, 400, 599);
+            String redirectUrl = text(block.get("redirect-url"),
+                    "https://dnspod.qcloud.com/static/webblock.html?d={host}");
+            if (mode == BlockMode.REDIRECT && !redirectUrl.contains("{host}")) {
+                // allowed, but worth knowing: every blocked host then goes to the same page
+                redirectUrl = redirectUrl.strip();
+            }
+            Path page = block.get("page") == null ? null : path(block.get("page"), null);
+            if (page != null && !Files.isReadable(page)) {
+                error(block.get("page"), "block.page " + page + " cannot be read");
+            }
+            boolean ipForward = true;
+            Node ipNode = top.get("ip-hosts");
+            if (ipNode != null) {
+                String v = text(ipNode, "forward");
+                if (v.equals("block")) {
+                    ipForward = false;
+                } else if (!v.equals("forward")) {
+                    error(ipNode, "ip-hosts must be forward or block, not '" + v + "'");
+                }
+            }
+            if (ipForward && upstreams != null && !upstreams.containsKey("default")) {
+                error(top.get("upstreams") != null ? top.get("upstreams") : root,
+                        "upstreams must define 'default' (ip-hosts: forward and websites without upstream use it)");
+            }
+            Duration connect = duration(timeouts.get("connect"), Duration.ofSeconds(3));
+            Duration response = duration(timeouts.get("response"), Duration.ofSeconds(60));
+            Duration idle = duration(timeouts.get("idle"), Duration.ofSeconds(60));
+            Duration header = duration(timeouts.get("header"), Duration.ofSeconds(10));
+            Duration drain = duration(timeouts.get("drain"), Duration.ofSeconds(30));
+            int maxHeader = (int) size(limits.get("max-header-size"), 16 * 1024, 1024, 1024 * 1024);
+            int maxConnections = (int) integer(limits.get("max-connections"), 10_000, 1, 10_000_000);
+
+            if (!errors.isEmpty()) {
+                throw new InvalidConfigException(file.toString(), errors);
+            }
+            return new GatewayConfig(file, http, proxyProtocol, threads, adminListen, token, registryPath, watch,
+                    cacheSize, upstreams, mode, status, redirectUrl, page, ipForward, connect, response, idle,
+                    header, drain, maxHeader, maxConnections);
+        }
+
+        private Map<String, List<InetSocketAddress>> upstreams(Node node) {
+            Map<String, List<InetSocketAddress>> result = new LinkedHashMap<>();
+            if (node == null) {
+                error(null, "upstreams is required (name -> list of host:port)");
+                return null;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                error(node, "upstreams must be a mapping of names to lists of host:port");
+                return null;
+            }
+            for (NodeTuple tuple : mapping.getValue()) {
+                String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+                Node value = tuple.getValueNode();
+                List<Node> items = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+                List<InetSocketAddress> addresses = new ArrayList<>();
+                for (Node item : items) {
+                    HostPort hp = hostPort(item);
+                    if (hp == null) {
+                        continue;
+                    }
+                    InetSocketAddress resolved = hp.resolve();
+                    if (resolved.isUnresolved()) {
+                        error(item, "upstream " + name + ": cannot resolve " + hp.host());
+                    } else {
+                        addresses.add(resolved);
+                    }
+                }
+                if (items.isEmpty()) {
+                    error(value, "upstream " + name + " needs at least one host:port");
+                }
+                result.put(name, List.copyOf(addresses));
+            }
+            return result;
+        }
+
+        private Map<String, Node> section(Map<String, Node> top, String key, String... allowed) {
+            Node node = top.get(key);
+            return node == null ? Map.of() : mapping(node, key, allowed);
+        }
+
+        private Map<String, Node> mapping(Node node, String what, String... allowed) {
+            if (!(node instanceof MappingNode mapping)) {
+                error(node, what + " must be a mapping");
+                return Map.of();
+            }
+            Set<String> keys = Set.of(allowed);
+            Map<String, Node> map = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                Node k = tuple.getKeyNode();
+                String key = k instanceof ScalarNode s ? s.getValue() : null;
+                if (key == null || !keys.contains(key)) {
+                    error(k, "unknown key '" + key + "' in " + what + " (allowed: " + String.join(", ",
+                            new TreeSet<>(keys)) + ")");
+                } else if (map.putIfAbsent(key, tuple.getValueNode()) != null) {
+                    error(k, "key '" + key + "' is given twice");
+                }
+            }
+            return map;
+        }
+
+        /** A scalar with ${ENV} expanded; the default when absent. */
+        String text(Node node, String def) {
+            if (node == null) {
+                return def;
+            }
+            if (!(node instanceof ScalarNode scalar)) {
+                error(node, "expected a single value");
+                return def;
+            }
+            Matcher m = ENV.matcher(scalar.getValue());
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String value = env.apply(m.group(1));
+                if (value == null || value.isEmpty() && m.group(2) != null) {
+                    value = m.group(2);
+                }
+                if (value == null) {
+                    error(node, "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
+                            + ":-default} for a default)");
+                    value = "";
+                }
+                m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sb);
+            return sb.toString().strip();
+        }
+
+        private boolean bool(Node node, boolean def) {
+            String v = text(node, null);
+            if (v == null) {
+                return def;
+            }
+            if (v.equals("true")) {
+                return true;
+            }
+            if (v.equals("false")) {
+                return false;
+            }
+            error(node, "expected true or false, not '" + v + "'");
+            return def;
+        }
+
+        private long integer(Node node, long def, long min, long max) {
+            String v = text(node, null);
+            if (v == null) {
+                return def;
+            }
+            try {
+                long n = Long.parseLong(v.replace("_", ""));
+                if (n < min || n > max) {
+                    error(node, "expected a number from " + min + " to " + max + ", not " + n);
+                    return def;
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                error(node, "expected a whole number, not '" + v + "'");
+                return def;
+            }
+        }
+
+        private Duration duration(Node node, Duration def) {
+            String v = text(node, null);
+            if (v == null) {
+                return def;
+            }
+            Matcher m = DURATION.matcher(v);
+            if (!m.matches()) {
+                error(node, "expected a duration such as 500ms, 3s, 1m or 2h, not '" + v + "'");
+                return def;
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            if (d.isZero()) {
+                error(node, "a duration must be above zero");
+                return def;
+            }
+            return d;
+        }
+
+        private long size(Node node, long def, long min, long max) {
+            String v = text(node, null);
+            if (v == null) {
+                return def;
+            }
+            Matcher m = SIZE.matcher(v);
+            if (!m.matches()) {
+                error(node, "expected a size such as 16KiB, 1MiB or a number of bytes, not '" + v + "'");
+                return def;
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "B" : m.group(2);
+            long bytes = switch (unit) {
+                case "KiB" -> n << 10;
+                case "MiB" -> n << 20;
+                case "GiB" -> n << 30;
+                default -> n;
+            };
+            if (bytes < min || bytes > max) {
+                error(node, "expected a size from " + min + " to " + max + " bytes, not " + v);
+                return def;
+            }
+            return bytes;
+        }
+
+        private Path path(Node node, String def) {
+            String v = text(node, def);
+            return v == null ? null : folder.resolve(v).normalize();
+        }
+
+        private InetSocketAddress listenAddress(Node node, String def) {
+            HostPort hp = node == null ? parseHostPort(def) : hostPort(node);
+            if (hp == null) {
+                return null;
+            }
+            InetSocketAddress a = hp.resolve();
+            if (a.isUnresolved()) {
+                error(node, "cannot resolve listen address " + hp.host());
+                return null;
+            }
+            return a;
+        }
+
+        private HostPort hostPort(Node node) {
+            String v = text(node, null);
+            HostPort hp = v == null ? null : parseHostPort(v);
+            if (hp == null) {
+                error(node, "expected host:port (e.g. 127.0.0.1:3000 or [::1]:3000), not '" + v + "'");
+            }
+            return hp;
+        }
+
+        private void error(Node node, String message) {
+            Mark m = node == null ? null : node.getStartMark();
+            errors.add(new ConfigError(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, message));
+        }
+    }
+
+    /** {@code host:port} or {@code [v6]:port}; null when it is neither. */
+    static HostPort parseHostPort(String v) {
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            return null;
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(v.substring(colon + 1));
+            return port < 0 || port > 65535 || host.isEmpty() ? null : new HostPort(host, port);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

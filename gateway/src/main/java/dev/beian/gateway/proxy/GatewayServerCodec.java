@@ -1,0 +1,130 @@
+package dev.beian.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The client side's HTTP/1.1 codec: Netty's request decoder and response encoder, as {@code HttpServerCodec}
+ * pairs them (a response to HEAD has no body), with one thing added: requests with obsolete line folding
+ * (RFC 9112 §5.2) are marked invalid. Netty's decoder unfolds such lines silently, and a proxy that
+ * unfolds what its origin might read differently is a request-smuggling vector; the spec answers them 400.
+ * Netty's decoder already refuses Content-Length with Transfer-Encoding, differing Content-Lengths, a
+ * final coding other than chunked, and bad chunk sizes; {@link FramingEnforcer} turns all of these into
+ * a 400 and a close.
+ */
+final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServerCodec.Decoder, GatewayServerCodec.Encoder> {
+    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+
+    GatewayServerCodec(int maxInitialLineLength, int maxHeaderSize) {
+        HttpDecoderConfig config = new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxInitialLineLength)
+                .setMaxHeaderSize(maxHeaderSize)
+                .setMaxChunkSize(64 * 1024)
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true);
+        init(new Decoder(config), new Encoder());
+    }
+
+    /** Thrown into the decoder result of a request whose head used obs-fold. */
+    static final class ObsFoldException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        ObsFoldException() {
+            super("obsolete line folding in the request head (RFC 9112 §5.2)");
+        }
+    }
+
+    final class Decoder extends HttpRequestDecoder {
+        /** True between the request line and the end of its head: bytes there are header lines. */
+        private boolean inHeaders;
+        private boolean folded;
+        private ByteBuf current;
+
+        Decoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (inHeaders) {
+                // The decoder consumes whole header lines only, so the buffer starts at a line start here.
+                folded |= hasFold(buffer, true);
+            }
+            int before = out.size();
+            current = buffer;
+            try {
+                super.decode(ctx, buffer, out);
+            } finally {
+                current = null;
+            }
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    inHeaders = false;
+                    if (folded && request.decoderResult().isSuccess()) {
+                        request.setDecoderResult(DecoderResult.failure(new ObsFoldException()));
+                    }
+                    folded = false;
+                    methods.add(request.method());
+                }
+            }
+        }
+
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) throws Exception {
+            // Called right after the request line is consumed and before the header lines are read.
+            inHeaders = true;
+            folded = current != null && hasFold(current, false);
+            return super.createMessage(initialLine);
+        }
+
+        /** A header line starting with SP or HTAB before the head's empty line. */
+        private boolean hasFold(ByteBuf buf, boolean atLineStart) {
+            int end = buf.writerIndex();
+            int i = buf.readerIndex();
+            if (i < end && atLineStart) {
+                byte b = buf.getByte(i);
+                if (b == ' ' || b == '\t') {
+                    return true;
+                }
+            }
+            for (; i < end; i++) {
+                if (buf.getByte(i) == '\n' && i + 1 < end) {
+                    byte next = buf.getByte(i + 1);
+                    if (next == ' ' || next == '\t') {
+                        return true;
+                    }
+                    if (next == '\r' || next == '\n') {
+                        return false; // end of the head
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    final class Encoder extends HttpResponseEncoder {
+        private HttpMethod method;
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(msg);
+            }
+            method = methods.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.beian.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Header fields that describe one connection, not the message, and so never cross the gateway
+ * (RFC 9110 §7.6.1): the fixed ones below and every field the {@code Connection} field names.
+ */
+final class HopByHop {
+    /** The hop-by-hop fields, each with where it is defined. */
+    private static final AsciiString[] FIELDS = {
+        HttpHeaderNames.CONNECTION,          // RFC 9110 §7.6.1
+        AsciiString.cached("proxy-connection"), // RFC 9112 Appendix C.2.2: sent by old clients, never end-to-end
+        HttpHeaderNames.KEEP_ALIVE,          // RFC 9112 Appendix C.2.2; RFC 2068 §19.7.1
+        HttpHeaderNames.TE,                  // RFC 9110 §10.1.4
+        HttpHeaderNames.TRAILER,             // RFC 9110 §6.6.2 (trailers are not forwarded)
+        HttpHeaderNames.TRANSFER_ENCODING,   // RFC 9112 §6.1: framing of this hop; re-applied per hop
+        HttpHeaderNames.UPGRADE,             // RFC 9110 §7.8: only websocket is passed, by the caller
+        HttpHeaderNames.PROXY_AUTHORIZATION, // RFC 9110 §11.7.2: credentials for this proxy, not the origin
+        HttpHeaderNames.PROXY_AUTHENTICATE,  // RFC 9110 §11.7.1
+    };
+
+    private HopByHop() {
+    }
+
+    /** Removes the hop-by-hop fields, including those the Connection field names. */
+    static void strip(HttpHeaders headers) {
+        List<String> named = null;
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.strip();
+                if (!name.isEmpty()) {
+                    if (named == null) {
+                        named = new ArrayList<>(2);
+                    }
+                    named.add(name);
+                }
+            }
+        }
+        if (named != null) {
+            for (String name : named) {
+                headers.remove(name);
+            }
+        }
+        for (AsciiString field : FIELDS) {
+            headers.remove(field);
+        }
+    }
+
+    /** True when the Connection field lists {@code token} (case-insensitive). */
+    static boolean connectionHas(HttpHeaders headers, String token) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String t : connection.split(",")) {
+                if (t.strip().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

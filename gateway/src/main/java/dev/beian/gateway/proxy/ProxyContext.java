@@ -1,0 +1,89 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.decision.Decider;
+import dev.beian.gateway.Transport;
+import dev.beian.gateway.block.BlockAnswers;
+import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.reload.RegistryHolder;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every client connection shares: configuration, the registry in service, the decider, the block
+ * answers, the upstreams and their per-loop pools, the meters, and whether the gateway is draining.
+ */
+public final class ProxyContext {
+    /** Backpressure: a channel stops being writable above 64 KiB queued and is again below 32 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final GatewayConfig config;
+    private final Transport transport;
+    private final RegistryHolder registry;
+    private final Decider decider;
+    private final BlockAnswers blockAnswers;
+    private final Upstreams upstreams;
+    private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
+    private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    public ProxyContext(GatewayConfig config, Transport transport, RegistryHolder registry, Decider decider,
+                        BlockAnswers blockAnswers, Upstreams upstreams, GatewayMetrics metrics, AccessLog accessLog) {
+        this.config = config;
+        this.transport = transport;
+        this.registry = registry;
+        this.decider = decider;
+        this.blockAnswers = blockAnswers;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+    }
+
+    GatewayConfig config() {
+        return config;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    RegistryHolder registry() {
+        return registry;
+    }
+
+    Decider decider() {
+        return decider;
+    }
+
+    BlockAnswers blockAnswers() {
+        return blockAnswers;
+    }
+
+    Upstreams upstreams() {
+        return upstreams;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    UpstreamPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, this));
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** From now on, every answer closes its connection and idle connections are closed. */
+    public void startDraining() {
+        draining = true;
+    }
+}

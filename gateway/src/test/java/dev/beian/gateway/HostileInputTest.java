@@ -1,0 +1,170 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.RawHttp;
+import dev.beian.gateway.testing.TestUpstream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What a hostile or broken client sends, over raw sockets: never forwarded, answered, closed. */
+class HostileInputTest {
+    static TestUpstream upstream;
+    static GatewayFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new TestUpstream();
+        fixture = new GatewayFixture(upstream.port(), """
+                timeouts:
+                  header: 1s
+                  idle: 2s
+                limits:
+                  max-header-size: 4KiB
+                  max-connections: 50
+                """);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+        upstream.close();
+    }
+
+    /** name, raw request, expected status. */
+    static Stream<Arguments> malformed() {
+        String h = "Host: example.cn\r\n";
+        return Stream.of(
+                Arguments.of("CL and TE", "POST /upload HTTP/1.1\r\n" + h + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("TE and CL", "POST /upload HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("two different CL", "POST /upload HTTP/1.1\r\n" + h + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400),
+                Arguments.of("CL list", "POST /upload HTTP/1.1\r\n" + h + "Content-Length: 5, 6\r\n\r\nhello!", 400),
+                Arguments.of("non-numeric CL", "POST /upload HTTP/1.1\r\n" + h + "Content-Length: five\r\n\r\nhello", 400),
+                Arguments.of("negative CL", "POST /upload HTTP/1.1\r\n" + h + "Content-Length: -5\r\n\r\nhello", 400),
+                Arguments.of("chunked not last", "POST /upload HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("unknown coding only", "POST /upload HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip\r\n\r\n", 400),
+                Arguments.of("TE in HTTP/1.0", "POST /upload HTTP/1.0\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("bad chunk size", "POST /upload HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400),
+                Arguments.of("obs-fold", "GET /echo HTTP/1.1\r\n" + h + "X-Folded: a\r\n b\r\n\r\n", 400),
+                Arguments.of("obs-fold with tab", "GET /echo HTTP/1.1\r\n" + h + "X-Folded: a\r\n\tb\r\n\r\n", 400),
+                Arguments.of("space before colon", "GET /echo HTTP/1.1\r\n" + h + "X-Bad : a\r\n\r\n", 400),
+                Arguments.of("no Host", "GET /echo HTTP/1.1\r\n\r\n", 400),
+                Arguments.of("two Hosts", "GET /echo HTTP/1.1\r\n" + h + "Host: unfiled.example.org\r\n\r\n", 400),
+                Arguments.of("two equal Hosts", "GET /echo HTTP/1.1\r\n" + h + h + "\r\n", 400),
+                Arguments.of("empty Host", "GET /echo HTTP/1.1\r\nHost: \r\n\r\n", 400),
+                Arguments.of("userinfo in Host", "GET /echo HTTP/1.1\r\nHost: user@example.cn\r\n\r\n", 400),
+                Arguments.of("path in Host", "GET /echo HTTP/1.1\r\nHost: example.cn/x\r\n\r\n", 400),
+                Arguments.of("space in Host", "GET /echo HTTP/1.1\r\nHost: exa mple.cn\r\n\r\n", 400),
+                Arguments.of("underscore in Host", "GET /echo HTTP/1.1\r\nHost: a_b.example.cn\r\n\r\n", 400),
+                Arguments.of("empty label", "GET /echo HTTP/1.1\r\nHost: www..example.cn\r\n\r\n", 400),
+                Arguments.of("non-numeric port", "GET /echo HTTP/1.1\r\nHost: example.cn:http\r\n\r\n", 400),
+                Arguments.of("non-ASCII Host", "GET /echo HTTP/1.1\r\nHost: \u00e7a.example.cn\r\n\r\n", 400),
+                Arguments.of("userinfo in target", "GET http://user@example.cn/echo HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("authority-form", "GET example.cn:80 HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("CONNECT", "CONNECT example.cn:443 HTTP/1.1\r\n" + h + "\r\n", 405),
+                Arguments.of("request line over 8 KiB", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + h + "\r\n", 414),
+                Arguments.of("head over max-header-size", "GET /echo HTTP/1.1\r\n" + h + "X-Big: " + "b".repeat(5000) + "\r\n\r\n", 431),
+                Arguments.of("not HTTP", "HELLO\r\n\r\n", 400));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void isAnsweredAndClosedAndNeverForwarded(String name, String request, int status) throws IOException {
+        int before = upstream.hits("/upload") + upstream.hits("/echo");
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send(request);
+            RawHttp.Response r = raw.read();
+            assertEquals(status, r.status(), name);
+            assertEquals("close", r.header("connection"), name);
+            assertTrue(raw.closedByServer(), name + ": connection closed");
+            assertFalse(r.text().contains("example.org"), "nothing the client sent is reflected");
+        }
+        assertEquals(before, upstream.hits("/upload") + upstream.hits("/echo"), name + ": never forwarded");
+    }
+
+    @Test
+    void hostileHostsAreEscapedInTheBlockPage() throws IOException {
+        // A Host cannot carry markup (it is refused above), but a block page must escape whatever it shows:
+        // an IDN host is shown in its ASCII form, never raw bytes.
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET / HTTP/1.1\r\nHost: xn--bcher-kva.example\r\n\r\n");
+            RawHttp.Response r = raw.read();
+            assertEquals(451, r.status());
+            assertTrue(r.text().contains("<code>xn--bcher-kva.example</code>"));
+        }
+    }
+
+    @Test
+    void slowlorisIsCutOffByTheHeaderTimeout() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET /echo HTTP/1.1\r\nHost: exa");
+            long start = System.nanoTime();
+            for (int i = 0; i < 4; i++) { // keep trickling: the idle timer must not save it
+                Thread.sleep(300);
+                try {
+                    raw.send("m");
+                } catch (IOException closed) {
+                    break;
+                }
+            }
+            RawHttp.Response r = raw.read();
+            assertEquals(408, r.status());
+            assertTrue(raw.closedByServer());
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedByTheHeaderTimeout() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.setTimeout(5000);
+            assertTrue(raw.closedByServer());
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+            assertEquals(200, raw.read().status());
+            long start = System.nanoTime();
+            raw.setTimeout(6000);
+            assertTrue(raw.closedByServer());
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 1500, "closed after " + waited + " ms; idle is 2 s");
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitAreRefused() throws Exception {
+        List<RawHttp> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                held.add(new RawHttp(fixture.port()));
+            }
+            Thread.sleep(200);
+            try (RawHttp extra = new RawHttp(fixture.port())) {
+                extra.setTimeout(3000);
+                assertTrue(extra.closedByServer(), "the 51st connection is closed at once");
+            }
+            RawHttp first = held.get(0);
+            first.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+            assertEquals(200, first.read().status(), "connections within the limit are served");
+        } finally {
+            for (RawHttp r : held) {
+                r.close();
+            }
+        }
+    }
+}
