@@ -53,18 +53,25 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public GatewayFixture(Map<String, String> upstreams, String extraConfig, String registry) throws Exception {
+        this(upstreams, extraConfig, registry, "");
+    }
+
+    /** {@code listenExtra}: more keys of the {@code listen} section, such as proxy-protocol. */
+    public GatewayFixture(Map<String, String> upstreams, String extraConfig, String registry, String listenExtra)
+            throws Exception {
         dir = Files.createTempDirectory("beian-gateway-test");
         Files.writeString(dir.resolve("registry.yaml"), registry, StandardCharsets.UTF_8);
         StringBuilder config = new StringBuilder("""
                 listen:
                   http: 127.0.0.1:0
+                %s
                 admin:
                   listen: 127.0.0.1:0
                 registry:
                   path: registry.yaml
                   watch: false
                 upstreams:
-                """);
+                """.formatted(listenExtra.isEmpty() ? "" : "  " + listenExtra));
         upstreams.forEach((name, address) -> config.append("  ").append(name).append(": [").append(address).append("]\n"));
         config.append(extraConfig);
         Files.writeString(dir.resolve("gateway.yaml"), config.toString(), StandardCharsets.UTF_8);

@@ -1,0 +1,96 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands of SPEC §3 and their exit codes, in process. */
+class MainTest {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void validateAcceptsTheBundledRegistry() {
+        assertEquals(0, run("validate", "--config", "../config/gateway.yaml", "../config/registry.yaml"), err());
+        assertTrue(out().contains("valid: 2 subjects, 5 websites, 6 domains"), out());
+    }
+
+    @Test
+    void validatePrintsEveryErrorAsFileLineColumn(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "subjects:\n  - number: 京ICP备123号\n    name: x\n    stauts: active\n");
+        assertEquals(1, run("validate", bad.toString()));
+        assertEquals(bad + ":2:13: invalid filing number '京ICP备123号': serial must have 6 to 10 digits, found 3\n"
+                + bad + ":4:5: unknown key 'stauts' in a subject (allowed: name, number, status, websites)\n", err());
+    }
+
+    @Test
+    void validateChecksUpstreamNamesWithAConfig(@TempDir Path dir) throws Exception {
+        Path reg = dir.resolve("r.yaml");
+        Files.writeString(reg, "subjects:\n  - number: 京ICP备11018762号\n    name: x\n    websites:\n"
+                + "      - number: 京ICP备11018762号-1\n        name: y\n        domains: [a.cn]\n        access: here\n"
+                + "        upstream: nowhere\n");
+        assertEquals(0, run("validate", reg.toString()), "without a config the name cannot be checked");
+        assertEquals(1, run("validate", "--config", "../config/gateway.yaml", reg.toString()));
+        assertTrue(err().contains(":9:19: upstream 'nowhere' is not defined"), err());
+    }
+
+    @Test
+    void lookupPrintsTheDecisionLikeTheAdminEndpoint() {
+        assertEquals(0, run("lookup", "--config", "../config/gateway.yaml", "WWW.Example.CN:443", "old.example.cn", "bad host"));
+        String[] lines = out().split("\n");
+        assertEquals(3, lines.length, out());
+        assertEquals("{\"host\":\"WWW.Example.CN:443\",\"normalized\":\"www.example.cn\",\"decision\":\"forward\","
+                + "\"reason\":null,\"matchedDomain\":\"example.cn\",\"websiteNumber\":\"京ICP备11018762号-1\","
+                + "\"subjectNumber\":\"京ICP备11018762号\",\"access\":\"here\",\"accessUntil\":null,\"upstream\":\"default\"}",
+                lines[0]);
+        assertTrue(lines[1].contains("\"decision\":\"block\",\"reason\":\"not_accessed\""), lines[1]);
+        assertTrue(lines[2].contains("\"decision\":\"invalid\""), lines[2]);
+    }
+
+    @Test
+    void wrongUsageIsExitCode2() {
+        assertEquals(2, run("--nope"));
+        assertEquals(2, run("validate"));
+        assertEquals(2, run("lookup", "--config", "../config/gateway.yaml"));
+        assertEquals(2, run("validate", "a.yaml", "b.yaml"));
+        assertEquals(2, run("--config"));
+        assertTrue(err().contains("usage:"));
+    }
+
+    @Test
+    void anInvalidConfigDoesNotServe(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, "upstreams:\n  default: [127.0.0.1:3000]\nlisten:\n  htp: 127.0.0.1:0\n");
+        assertEquals(1, run("--config", config.toString()));
+        assertTrue(err().contains(config + ":4:3: unknown key 'htp' in listen"), err());
+    }
+
+    @Test
+    void anInvalidRegistryDoesNotServe(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, "upstreams:\n  default: [127.0.0.1:3000]\nlisten:\n  http: 127.0.0.1:0\n");
+        Files.writeString(dir.resolve("registry.yaml"), "subjects:\n  - number: x\n");
+        assertEquals(1, run("--config", config.toString()));
+        assertTrue(err().contains("registry.yaml:2:13: invalid filing number"), err());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.RawHttp;
+import dev.beian.gateway.testing.TestUpstream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway as a process: SIGHUP reloads the registry, SIGTERM drains in-flight requests and exits 0. */
+class SignalsTest {
+
+    static String registry(String domain) {
+        return "subjects:\n  - number: 京ICP备11018762号\n    name: s\n    websites:\n"
+                + "      - number: 京ICP备11018762号-1\n        name: w\n        domains: [" + domain + "]\n        access: here\n";
+    }
+
+    @Test
+    void hupReloadsAndTermDrainsThenExitsZero(@TempDir Path dir) throws Exception {
+        try (TestUpstream upstream = new TestUpstream()) {
+            int port = GatewayFixture.closedPort();
+            Files.writeString(dir.resolve("registry.yaml"), registry("a.cn"));
+            Files.writeString(dir.resolve("gateway.yaml"), "listen:\n  http: 127.0.0.1:" + port + "\n"
+                    + "admin:\n  listen: 127.0.0.1:0\nregistry:\n  path: registry.yaml\n  watch: false\n"
+                    + "upstreams:\n  default: [127.0.0.1:" + upstream.port() + "]\ntimeouts:\n  drain: 10s\n");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--config", dir.resolve("gateway.yaml").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+            try {
+                awaitListening(port);
+                assertEquals(451, status(port, "b.cn", "/echo"));
+
+                Files.writeString(dir.resolve("registry.yaml"), registry("b.cn"));
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (status(port, "b.cn", "/echo") != 200 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(200, status(port, "b.cn", "/echo"), "SIGHUP reloaded the registry");
+
+                CompletableFuture<RawHttp.Response> inFlight = CompletableFuture.supplyAsync(() -> {
+                    try (RawHttp raw = new RawHttp(port)) {
+                        raw.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: b.cn\r\n\r\n");
+                        return raw.read();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                Thread.sleep(400);
+                p.destroy(); // SIGTERM
+                RawHttp.Response r = inFlight.get(10, TimeUnit.SECONDS);
+                assertEquals(200, r.status(), "the request in flight finished");
+                assertEquals("close", r.header("connection"));
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), "exited");
+                assertEquals(0, p.exitValue(), Files.readString(dir.resolve("out.log")));
+                assertTrue(Files.readString(dir.resolve("out.log")).contains("draining"));
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("gateway did not start listening on " + port);
+    }
+
+    static int status(int port, String host, String path) throws IOException {
+        try (RawHttp raw = new RawHttp(port)) {
+            raw.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            return raw.read().status();
+        }
+    }
+
+}

@@ -1,0 +1,152 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.TestUpstream;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 200 MB each way through the gateway, checksummed at both ends, while the buffer memory in use is
+ * sampled: it must stay far below the body size (streaming, not buffering).
+ */
+class StreamingTest {
+    static final long SIZE = 200L * 1024 * 1024;
+    static final long MEMORY_CEILING = 64L * 1024 * 1024;
+
+    static TestUpstream upstream;
+    static GatewayFixture fixture;
+    static HttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new TestUpstream();
+        fixture = new GatewayFixture(upstream.port(), "");
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+        upstream.close();
+    }
+
+    /** Samples the buffer memory in use while {@code work} runs; returns the highest sample. */
+    static long peakBufferMemory(ThrowingRunnable work) throws Exception {
+        var metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        AtomicLong peak = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                peak.accumulateAndGet(metric.usedDirectMemory() + metric.usedHeapMemory(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        try {
+            work.run();
+        } finally {
+            done.set(true);
+            sampler.join();
+        }
+        return peak.get();
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void uploadOf200MegabytesStreamsAndArrivesIntact() throws Exception {
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        String[] answer = new String[1];
+        long peak = peakBufferMemory(() -> {
+            InputStream body = new InputStream() {
+                long position;
+
+                @Override
+                public int read() {
+                    if (position >= SIZE) {
+                        return -1;
+                    }
+                    byte b = TestUpstream.byteAt(position++);
+                    sent.update(b);
+                    return b & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) {
+                    if (position >= SIZE) {
+                        return -1;
+                    }
+                    int n = (int) Math.min(len, SIZE - position);
+                    for (int i = 0; i < n; i++) {
+                        buf[off + i] = TestUpstream.byteAt(position + i);
+                    }
+                    sent.update(buf, off, n);
+                    position += n;
+                    return n;
+                }
+            };
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.port() + "/upload"))
+                    .header("Host", "example.cn")
+                    .timeout(Duration.ofMinutes(3))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            answer[0] = r.body();
+        });
+        assertEquals(HexFormat.of().formatHex(sent.digest()) + " " + SIZE, answer[0]);
+        assertTrue(peak < MEMORY_CEILING, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+    }
+
+    @Test
+    void downloadOf200MegabytesStreamsAndArrivesIntact() throws Exception {
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[64 * 1024];
+        for (long p = 0; p < SIZE; p += chunk.length) {
+            int n = (int) Math.min(chunk.length, SIZE - p);
+            for (int i = 0; i < n; i++) {
+                chunk[i] = TestUpstream.byteAt(p + i);
+            }
+            expected.update(chunk, 0, n);
+        }
+        MessageDigest received = MessageDigest.getInstance("SHA-256");
+        long[] count = new long[1];
+        long peak = peakBufferMemory(() -> {
+            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.port()
+                            + "/download?size=" + SIZE)).header("Host", "www.example.cn").timeout(Duration.ofMinutes(3)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            try (InputStream in = r.body()) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    received.update(buf, 0, n);
+                    count[0] += n;
+                }
+            }
+        });
+        assertEquals(SIZE, count[0]);
+        assertEquals(HexFormat.of().formatHex(expected.digest()), HexFormat.of().formatHex(received.digest()));
+        assertTrue(peak < MEMORY_CEILING, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+    }
+}

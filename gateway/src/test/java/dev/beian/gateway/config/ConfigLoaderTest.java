@@ -1,0 +1,119 @@
+package dev.beian.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    GatewayConfig load(String yaml, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, yaml);
+        return new ConfigLoader(env::get).load(file);
+    }
+
+    @Test
+    void theBundledConfigLoadsWithItsDocumentedDefaults() throws Exception {
+        GatewayConfig c = new ConfigLoader(n -> null).load(Path.of("..", "config", "gateway.yaml"));
+        assertEquals(8080, c.listenHttp().getPort());
+        assertEquals(9090, c.adminListen().getPort());
+        assertEquals("", c.adminToken());
+        assertEquals(100_000, c.cacheMaximumSize());
+        assertEquals(GatewayConfig.BlockMode.PAGE, c.blockMode());
+        assertEquals(451, c.blockStatus());
+        assertEquals(Duration.ofSeconds(3), c.connectTimeout());
+        assertEquals(Duration.ofSeconds(60), c.responseTimeout());
+        assertEquals(Duration.ofSeconds(10), c.headerTimeout());
+        assertEquals(16 * 1024, c.maxHeaderSize());
+        assertEquals(10_000, c.maxConnections());
+        assertTrue(c.registryPath().endsWith(Path.of("config", "registry.yaml")), "relative to the config's folder");
+        assertTrue(c.registryWatch());
+        assertTrue(c.ipHostsForward());
+        assertEquals(List.of(new java.net.InetSocketAddress("127.0.0.1", 3000)), c.upstreams().get("default"));
+    }
+
+    @Test
+    void environmentValuesAndDefaults() throws Exception {
+        GatewayConfig c = load("""
+                admin:
+                  token: ${TOKEN:-fallback}
+                  listen: ${ADMIN:-127.0.0.1:9191}
+                timeouts:
+                  response: ${RESPONSE}
+                upstreams:
+                  default: [127.0.0.1:3000, "${SECOND:-127.0.0.1:3001}"]
+                """, Map.of("TOKEN", "s3cret", "RESPONSE", "500ms"));
+        assertEquals("s3cret", c.adminToken());
+        assertEquals(9191, c.adminListen().getPort());
+        assertEquals(Duration.ofMillis(500), c.responseTimeout());
+        assertEquals(2, c.upstreams().get("default").size());
+    }
+
+    /** config text, position, words. */
+    static Stream<Arguments> errors() {
+        String up = "upstreams:\n  default: [127.0.0.1:3000]\n";
+        return Stream.of(
+                Arguments.of(up + "treads: 2\n", "3:1", "unknown key 'treads'"),
+                Arguments.of(up + "timeouts:\n  conect: 3s\n", "4:3", "unknown key 'conect' in timeouts"),
+                Arguments.of(up + "timeouts:\n  idle: 60\n", "4:9", "expected a duration"),
+                Arguments.of(up + "timeouts:\n  idle: 0s\n", "4:9", "above zero"),
+                Arguments.of(up + "limits:\n  max-header-size: 16kb\n", "4:20", "expected a size"),
+                Arguments.of(up + "limits:\n  max-connections: many\n", "4:20", "expected a whole number"),
+                Arguments.of(up + "threads: -1\n", "3:10", "from 0 to 1024"),
+                Arguments.of(up + "block:\n  mode: banner\n", "4:9", "block.mode must be page or redirect"),
+                Arguments.of(up + "block:\n  status: 200\n", "4:11", "from 400 to 599"),
+                Arguments.of(up + "ip-hosts: allow\n", "3:11", "ip-hosts must be forward or block"),
+                Arguments.of(up + "registry:\n  watch: yes\n", "4:10", "expected true or false"),
+                Arguments.of(up + "admin:\n  listen: 0.0.0.0:9090\n", "4:11", "not a loopback address and admin.token is empty"),
+                Arguments.of(up + "admin:\n  token: ${NOPE}\n", "4:10", "environment variable NOPE is not set"),
+                Arguments.of(up + "listen:\n  https: 0.0.0.0:8443\n", "4:10", "HTTPS (listen.https, tls) is not available"),
+                Arguments.of(up + "listen:\n  http: localhost\n", "4:9", "expected host:port"),
+                Arguments.of("upstreams:\n  other: [127.0.0.1:3000]\n", "2:3", "upstreams must define 'default'"),
+                Arguments.of("upstreams:\n  default: [no-port]\n", "2:13", "expected host:port"),
+                Arguments.of("threads: 1\n", "1:1", "upstreams is required"),
+                Arguments.of("upstreams: [\n", "2:1", "YAML syntax"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("errors")
+    void errorsNameLineAndColumn(String yaml, String position, String words) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load(yaml, Map.of()));
+        ConfigError first = e.errors().get(0);
+        assertEquals(position, first.line() + ":" + first.column(), e.errors().toString());
+        assertTrue(first.message().contains(words), first.message());
+    }
+
+    @Test
+    void aTokenAllowsANonLoopbackAdminAddress() throws Exception {
+        GatewayConfig c = load("upstreams:\n  default: [127.0.0.1:3000]\nadmin:\n  listen: 0.0.0.0:9090\n  token: t\n", Map.of());
+        assertFalse(c.adminListen().getAddress().isLoopbackAddress());
+        assertNull(c.blockPage());
+    }
+
+    @Test
+    void hostPortForms() {
+        assertEquals(new HostPort("127.0.0.1", 80), ConfigLoader.parseHostPort("127.0.0.1:80"));
+        assertEquals(new HostPort("::1", 80), ConfigLoader.parseHostPort("[::1]:80"));
+        assertEquals(new HostPort("localhost", 3000), ConfigLoader.parseHostPort("localhost:3000"));
+        assertNull(ConfigLoader.parseHostPort("::1:80"));
+        assertNull(ConfigLoader.parseHostPort("host:"));
+        assertNull(ConfigLoader.parseHostPort("host:99999"));
+        assertNull(ConfigLoader.parseHostPort(":80"));
+    }
+}
