@@ -1,9 +1,12 @@
 package dev.beian.gateway;
 
 import dev.beian.decision.Decider;
+import dev.beian.gateway.admin.AdminEndpoints;
+import dev.beian.gateway.admin.AdminServer;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.gateway.metrics.OperationsMetrics;
 import dev.beian.gateway.proxy.AccessLog;
 import dev.beian.gateway.proxy.ClientPipeline;
 import dev.beian.gateway.proxy.ProxyContext;
@@ -47,6 +50,7 @@ public final class Gateway implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Channel server;
     private final RegistryWatcher watcher;
+    private final AdminServer admin;
     private volatile boolean ready;
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {
@@ -62,7 +66,8 @@ public final class Gateway implements AutoCloseable {
         });
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.bossGroup = transport.newGroup(1, "accept");
-        this.workerGroup = transport.newGroup(config.threads(), "io");
+        this.workerGroup = transport.newGroup(
+                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(), "io");
         ClientPipeline[] pipeline = new ClientPipeline[1];
         GatewayMetrics metrics = new GatewayMetrics(meters, config.upstreams().keySet(),
                 () -> pipeline[0] == null ? 0 : pipeline[0].activeConnections());
@@ -82,6 +87,15 @@ public final class Gateway implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
+        OperationsMetrics.bind(meters, registry, decider);
+        try {
+            this.admin = AdminServer.start(config.adminListen(), transport,
+                    new AdminEndpoints(registry, decider, meters, this::ready, config.adminToken()));
+        } catch (Exception e) {
+            server.close().syncUninterruptibly();
+            shutdownGroups();
+            throw e;
+        }
         RegistryWatcher w = null;
         if (config.registryWatch()) {
             w = RegistryWatcher.start(config.registryPath(), Duration.ofMillis(300),
@@ -89,9 +103,10 @@ public final class Gateway implements AutoCloseable {
         }
         this.watcher = w;
         this.ready = true;
-        log.info("beian-gateway listening on {} ({} transport, {} event loops); registry {} with {} domains",
-                server.localAddress(), transport.name(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(), config.registryPath(),
-                registry.current().domainCount());
+        log.info("beian-gateway listening on {} ({} transport, {} event loops), admin on {}; registry {} with {} domains",
+                server.localAddress(), transport.name(),
+                ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(),
+                admin.address(), config.registryPath(), registry.current().domainCount());
     }
 
     /** Loads the registry, binds the listener and starts serving. */
@@ -110,6 +125,10 @@ public final class Gateway implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return admin.address();
     }
 
     public RegistryHolder registry() {
@@ -164,6 +183,7 @@ public final class Gateway implements AutoCloseable {
             watcher.close();
         }
         server.close().syncUninterruptibly();
+        admin.close();
         clients.close().syncUninterruptibly();
         shutdownGroups();
         registry.close();

@@ -47,6 +47,16 @@ class SignalsTest {
                 }
                 assertEquals(200, status(port, "b.cn", "/echo"), "SIGHUP reloaded the registry");
 
+                Files.writeString(dir.resolve("registry.yaml"), registry("b.cn").replace("access: here", "access: never"));
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+                deadline = System.currentTimeMillis() + 10_000;
+                while (!Files.readString(dir.resolve("out.log")).contains("rejected") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(Files.readString(dir.resolve("out.log")).contains("registry.yaml:8:17: access must be"),
+                        "the errors are logged with their line: " + Files.readString(dir.resolve("out.log")));
+                assertEquals(200, status(port, "b.cn", "/echo"), "an invalid file on SIGHUP keeps the old registry");
+
                 CompletableFuture<RawHttp.Response> inFlight = CompletableFuture.supplyAsync(() -> {
                     try (RawHttp raw = new RawHttp(port)) {
                         raw.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: b.cn\r\n\r\n");

@@ -59,6 +59,12 @@ public final class GatewayFixture implements AutoCloseable {
     /** {@code listenExtra}: more keys of the {@code listen} section, such as proxy-protocol. */
     public GatewayFixture(Map<String, String> upstreams, String extraConfig, String registry, String listenExtra)
             throws Exception {
+        this(upstreams, extraConfig, registry, listenExtra, false, "");
+    }
+
+    /** {@code watch}: registry.watch; {@code token}: admin.token. */
+    public GatewayFixture(Map<String, String> upstreams, String extraConfig, String registry, String listenExtra,
+                          boolean watch, String token) throws Exception {
         dir = Files.createTempDirectory("beian-gateway-test");
         Files.writeString(dir.resolve("registry.yaml"), registry, StandardCharsets.UTF_8);
         StringBuilder config = new StringBuilder("""
@@ -67,16 +73,21 @@ public final class GatewayFixture implements AutoCloseable {
                 %s
                 admin:
                   listen: 127.0.0.1:0
+                  token: "%s"
                 registry:
                   path: registry.yaml
-                  watch: false
+                  watch: %s
                 upstreams:
-                """.formatted(listenExtra.isEmpty() ? "" : "  " + listenExtra));
+                """.formatted(listenExtra.isEmpty() ? "" : "  " + listenExtra, token, watch));
         upstreams.forEach((name, address) -> config.append("  ").append(name).append(": [").append(address).append("]\n"));
         config.append(extraConfig);
         Files.writeString(dir.resolve("gateway.yaml"), config.toString(), StandardCharsets.UTF_8);
         GatewayConfig loaded = new ConfigLoader(name -> null).load(dir.resolve("gateway.yaml"));
         gateway = Gateway.start(loaded, Clock.systemUTC());
+    }
+
+    public int adminPort() {
+        return gateway.adminAddress().getPort();
     }
 
     public int port() {

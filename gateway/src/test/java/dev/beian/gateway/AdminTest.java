@@ -1,0 +1,210 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.RawHttp;
+import dev.beian.gateway.testing.TestUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The admin endpoints of SPEC §8 and the metrics of §9, through a real admin listener. */
+class AdminTest {
+    static final String TOKEN = "s3cret-token";
+    static TestUpstream upstream;
+    static GatewayFixture fixture;
+    static final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new TestUpstream();
+        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
+                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), "", GatewayFixture.REGISTRY, "", false, TOKEN);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+        upstream.close();
+    }
+
+    static HttpResponse<String> admin(String method, String path, boolean withToken) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.adminPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (withToken) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static double metric(String scrape, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        HttpResponse<String> health = admin("GET", "/healthz", false);
+        assertEquals(200, health.statusCode());
+        assertEquals("ok\n", health.body());
+        assertEquals(200, admin("GET", "/readyz", false).statusCode());
+    }
+
+    @Test
+    void protectedEndpointsNeedTheToken() throws Exception {
+        for (String path : new String[] {"/registry", "/lookup?host=example.cn"}) {
+            HttpResponse<String> r = admin("GET", path, false);
+            assertEquals(401, r.statusCode(), path);
+            assertTrue(r.headers().firstValue("www-authenticate").orElse("").startsWith("Bearer"));
+        }
+        assertEquals(401, admin("POST", "/reload", false).statusCode());
+        HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.adminPort()
+                + "/registry")).header("Authorization", "Bearer s3cret-tokeX").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode());
+        assertEquals(200, admin("GET", "/metrics", false).statusCode(), "metrics stay open");
+    }
+
+    @Test
+    void registryDescribesTheFileInService() throws Exception {
+        HttpResponse<String> r = admin("GET", "/registry", true);
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json; charset=utf-8", r.headers().firstValue("content-type").orElse(null));
+        String body = r.body();
+        assertTrue(body.matches("(?s)\\{\"version\":\"[0-9a-f]{64}\",\"loadedAt\":\"[0-9T:.Z-]+\",\"path\":\".*registry.yaml\","
+                + "\"subjects\":1,\"websites\":5,\"domains\":6}\\n"), body);
+    }
+
+    @Test
+    void lookupExplainsADecision() throws Exception {
+        HttpResponse<String> r = admin("GET", "/lookup?host=Shop.Example.CN:8443", true);
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"host\":\"Shop.Example.CN:8443\",\"normalized\":\"shop.example.cn\",\"decision\":\"forward\","
+                + "\"reason\":null,\"matchedDomain\":\"shop.example.cn\",\"websiteNumber\":\"京ICP备11018762号-2\","
+                + "\"subjectNumber\":\"京ICP备11018762号\",\"access\":\"provisional\","
+                + "\"accessUntil\":\"2099-01-02T00:00:00+08:00\",\"upstream\":\"default\"}\n", r.body());
+        HttpResponse<String> blocked = admin("GET", "/lookup?host=%E7%A4%BA%E4%BE%8B.%E4%B8%AD%E5%9B%BD", true);
+        assertTrue(blocked.body().contains("\"normalized\":\"xn--fsq092h.xn--fiqs8s\",\"decision\":\"forward\""), blocked.body());
+        HttpResponse<String> unfiled = admin("GET", "/lookup?host=unfiled.example.org", true);
+        assertTrue(unfiled.body().contains("\"decision\":\"block\",\"reason\":\"unfiled\",\"matchedDomain\":null"), unfiled.body());
+        assertEquals(400, admin("GET", "/lookup", true).statusCode());
+        assertEquals(400, admin("GET", "/lookup?host=a%20b", true).statusCode());
+    }
+
+    @Test
+    void unknownPathsAndMethods() throws Exception {
+        assertEquals(404, admin("GET", "/nope", true).statusCode());
+        assertEquals(405, admin("GET", "/reload", true).statusCode());
+        assertEquals(405, admin("POST", "/metrics", true).statusCode());
+    }
+
+    @Test
+    void everyOutcomeCounterMovesByExactlyTheRequestsSent() throws Exception {
+        String before = admin("GET", "/metrics", false).body();
+        int[] sent = {3, 2, 1, 4, 2, 1}; // forwarded, unfiled, not_accessed, cancelled, bad_request, upstream_error
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            for (int i = 0; i < sent[0]; i++) {
+                raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+                assertEquals(200, raw.read().status());
+            }
+            for (int i = 0; i < sent[1]; i++) {
+                raw.send("GET / HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n");
+                raw.read();
+            }
+            for (int i = 0; i < sent[2]; i++) {
+                raw.send("GET / HTTP/1.1\r\nHost: elsewhere.cn\r\n\r\n");
+                raw.read();
+            }
+            for (int i = 0; i < sent[3]; i++) {
+                raw.send("GET / HTTP/1.1\r\nHost: gone.example.cn\r\n\r\n");
+                raw.read();
+            }
+            for (int i = 0; i < sent[5]; i++) {
+                raw.send("GET / HTTP/1.1\r\nHost: refused.example.cn\r\n\r\n");
+                assertEquals(502, raw.read().status());
+            }
+        }
+        for (int i = 0; i < sent[4]; i++) {
+            try (RawHttp raw = new RawHttp(fixture.port())) {
+                raw.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+                assertEquals(400, raw.read().status());
+            }
+        }
+        String after = admin("GET", "/metrics", false).body();
+        String[] outcomes = {"forwarded", "unfiled", "not_accessed", "cancelled", "bad_request", "upstream_error"};
+        for (int i = 0; i < outcomes.length; i++) {
+            String series = "beian_requests_total{outcome=\"" + outcomes[i] + "\"}";
+            assertEquals(sent[i], metric(after, series) - metric(before, series), series);
+            String count = "beian_request_duration_seconds_count{outcome=\"" + outcomes[i] + "\"}";
+            assertEquals(sent[i], metric(after, count) - metric(before, count), count);
+        }
+        String connect = "beian_upstream_errors_total{kind=\"connect\",upstream=\"refused\"}";
+        assertEquals(sent[5], metric(after, connect) - metric(before, connect), connect);
+    }
+
+    @Test
+    void metricsHaveTheSpecifiedNamesAndNoHostLabel() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET /echo HTTP/1.1\r\nHost: cache-me.example.cn\r\n\r\n");
+            raw.read();
+        }
+        HttpResponse<String> r = admin("GET", "/metrics", false);
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElse(null));
+        String body = r.body();
+        for (String name : new String[] {
+            "beian_requests_total{outcome=\"upstream_timeout\"}",
+            "beian_request_duration_seconds_bucket{outcome=\"forwarded\",le=",
+            "beian_upstream_errors_total{kind=\"reset\",upstream=\"default\"}",
+            "beian_connections_active ",
+            "beian_registry_subjects 1.0", "beian_registry_websites 5.0", "beian_registry_domains 6.0",
+            "beian_registry_reloads_total{result=\"success\"}", "beian_registry_reloads_total{result=\"failure\"}",
+            "beian_registry_last_success_timestamp_seconds ",
+            "cache_gets_total{cache=\"host_decisions\",result=\"miss\"}", "cache_evictions_total{cache=\"host_decisions\"}",
+            "cache_size{cache=\"host_decisions\"}",
+            "jvm_memory_used_bytes", "process_cpu_usage", "netty_allocator_memory_used"}) {
+            assertTrue(body.contains(name), name + " missing");
+        }
+        assertFalse(body.contains("cache-me"), "no label carries a host name");
+        assertFalse(body.matches("(?s).*\\bhost=\".*"), "no host label");
+    }
+
+    @Test
+    void reloadByPostSwapsOrReportsErrors() throws Exception {
+        Path file = fixture.dir.resolve("registry.yaml");
+        String original = Files.readString(file);
+        try {
+            assertEquals(451, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"));
+            Files.writeString(file, original + "      - number: 京ICP备11018762号-9\n        name: 新\n"
+                    + "        domains: [new-site.cn]\n        access: here\n");
+            HttpResponse<String> ok = admin("POST", "/reload", true);
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertTrue(ok.body().matches("(?s)\\{\"version\":\"[0-9a-f]{64}\",\"loadedAt\":\".*\",\"path\":\".*\","
+                    + "\"subjects\":1,\"websites\":6,\"domains\":7,\"becameBlocked\":0,\"becameUnblocked\":1}\\n"), ok.body());
+            assertEquals(200, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"));
+
+            double failures = metric(admin("GET", "/metrics", false).body(), "beian_registry_reloads_total{result=\"failure\"}");
+            Files.writeString(file, original.replace("access: elsewhere", "access: sometimes"));
+            HttpResponse<String> bad = admin("POST", "/reload", true);
+            assertEquals(422, bad.statusCode());
+            assertEquals("{\"errors\":[{\"line\":17,\"column\":17,\"message\":\"access must be here, provisional, "
+                    + "elsewhere or withdrawn, not 'sometimes'\"}]}\n", bad.body());
+            assertEquals(200, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"), "the old registry keeps serving");
+            assertEquals(failures + 1, metric(admin("GET", "/metrics", false).body(),
+                    "beian_registry_reloads_total{result=\"failure\"}"));
+        } finally {
+            Files.writeString(file, original);
+            admin("POST", "/reload", true);
+        }
+    }
+}
