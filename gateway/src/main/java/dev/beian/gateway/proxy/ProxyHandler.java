@@ -126,6 +126,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         while (!queued.isEmpty() && state != State.CLOSING && state != State.TUNNEL && acceptsNow(queued.peek())) {
             dispatch(queued.poll());
         }
+        if (exchange != null && exchange.upstream != null) {
+            exchange.upstream.flush(); // what the queue held was a batch of its own
+        }
         if (queued.isEmpty() && state != State.CLOSING && ctx.channel().isActive()) {
             boolean upstreamBlocked = state == State.FORWARD && exchange.upstream != null && !exchange.upstream.isWritable();
             if (!upstreamBlocked) {
@@ -133,6 +136,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 ctx.read();
             }
         }
+    }
+
+    /**
+     * Request bytes go to the upstream unflushed while a read batch is decoded and are flushed here, at its
+     * end: one syscall per batch, and a framing error later in the same batch (a bad chunk right behind the
+     * head) closes the upstream connection before anything of that request has left the gateway.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null && exchange.upstream != null) {
+            exchange.upstream.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -410,13 +426,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Future<Channel> future = context.pool(ctx.channel().eventLoop()).acquire(address, reusedFlag);
             reused = reusedFlag[0];
             if (future.isDone()) {
-                connected(future);
+                connected(future, false); // inside a read batch: channelReadComplete flushes
             } else {
-                future.addListener(f -> connected(future));
+                future.addListener(f -> connected(future, true));
             }
         }
 
-        private void connected(Future<Channel> future) {
+        private void connected(Future<Channel> future, boolean flush) {
             if (abandoned || exchange != this) {
                 if (future.isSuccess()) {
                     future.getNow().close();
@@ -439,7 +455,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 }
                 pendingBody = null;
             }
-            upstream.flush();
+            if (flush) {
+                upstream.flush();
+            }
             write.addListener(this::afterWrite);
             if (requestComplete) {
                 armResponseTimer(write);
@@ -471,7 +489,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 pendingBody.add(content);
                 return;
             }
-            ChannelFuture write = upstream.writeAndFlush(content);
+            ChannelFuture write = upstream.write(content); // flushed at the end of the read batch
             write.addListener(this::afterWrite);
             if (requestComplete) {
                 armResponseTimer(write);
