@@ -119,6 +119,24 @@ class StreamingTest {
     }
 
     @Test
+    void aSlowReaderHoldsTheUpstreamBackInsteadOfGrowingMemory() throws Exception {
+        long peak = peakBufferMemory(() -> {
+            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(fixture.port())) {
+                raw.send("GET /download?size=" + SIZE + " HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+                byte[] buf = new byte[16 * 1024];
+                long deadline = System.currentTimeMillis() + 2000;
+                long read = 0;
+                while (System.currentTimeMillis() < deadline) { // about 1.6 MB/s: far slower than the upstream
+                    read += Math.max(0, raw.input().read(buf));
+                    Thread.sleep(10);
+                }
+                assertTrue(read > 0 && read < SIZE / 10, "read " + read);
+            }
+        });
+        assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+    }
+
+    @Test
     void downloadOf200MegabytesStreamsAndArrivesIntact() throws Exception {
         MessageDigest expected = MessageDigest.getInstance("SHA-256");
         byte[] chunk = new byte[64 * 1024];
