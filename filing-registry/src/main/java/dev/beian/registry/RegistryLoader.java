@@ -6,6 +6,8 @@ import dev.beian.host.DomainIndex;
 import dev.beian.host.HostNormalizer;
 import dev.beian.host.NormalizedHost;
 import dev.beian.host.PublicSuffixList;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
@@ -109,18 +111,17 @@ public final class RegistryLoader {
 
     /** Validates bytes as they would be loaded from {@code path} (used for messages only; may be null). */
     public Registry parse(byte[] bytes, Path path) throws InvalidRegistryException {
-        String text = decode(bytes);
-        List<RegistrySegments.Segment> segments = RegistrySegments.split(text);
+        List<RegistrySegments.Segment> segments = RegistrySegments.split(bytes);
         List<EntryReader> pieces = null;
         if (segments != null) {
-            pieces = segments.parallelStream().map(this::readSegment).collect(Collectors.toList());
+            pieces = segments.parallelStream().map(s -> readSegment(bytes, s)).collect(Collectors.toList());
             if (pieces.stream().anyMatch(p -> p == null)) {
                 pieces = null; // a piece that does not parse alone: let the whole file speak
             }
         }
         List<RegistryError> errors = new ArrayList<>();
         if (pieces == null) {
-            EntryReader whole = readWhole(text, errors);
+            EntryReader whole = readWhole(decode(bytes), errors);
             pieces = whole == null ? List.of() : List.of(whole);
         }
         for (EntryReader piece : pieces) {
@@ -164,10 +165,11 @@ public final class RegistryLoader {
     }
 
     /** One piece composed alone and read; null when it does not parse alone. */
-    private EntryReader readSegment(RegistrySegments.Segment segment) {
+    private EntryReader readSegment(byte[] bytes, RegistrySegments.Segment segment) {
         Node node;
         try {
-            node = yaml().compose(new StringReader(segment.text()));
+            node = yaml().compose(new InputStreamReader(
+                    new ByteArrayInputStream(bytes, segment.offset(), segment.length()), StandardCharsets.UTF_8));
         } catch (YAMLException e) {
             return null;
         }

@@ -19,35 +19,45 @@ import java.util.List;
 final class RegistrySegments {
     /** Below this size, cutting costs more than it saves. */
     static final int MIN_BYTES_TO_SPLIT = 1 << 20;
-    /** Target size of one piece, in characters. */
-    static final int TARGET_CHARS = 1 << 18;
+    /** Target size of one piece, in bytes. */
+    static final int TARGET_BYTES = 1 << 18;
 
-    /** One run of whole subject items, and the 0-based line of the file where it starts. */
-    record Segment(String text, int firstLine) {
+    /** One run of whole subject items: bytes {@code [offset, offset+length)}, starting at 0-based line {@code firstLine}. */
+    record Segment(int offset, int length, int firstLine) {
     }
 
     private RegistrySegments() {
     }
 
-    static List<Segment> split(String text) {
-        if (text.length() < MIN_BYTES_TO_SPLIT) {
+    /**
+     * The pieces of a UTF-8 file, or null when it is small or not of the usual shape. Works on the bytes:
+     * every character that matters here is ASCII, and no byte of a multi-byte UTF-8 character is.
+     */
+    static List<Segment> split(byte[] text) {
+        if (text.length < MIN_BYTES_TO_SPLIT) {
             return null;
         }
+        int n = text.length;
         int pos = 0;
         int line = 0;
+        if (n >= 3 && (text[0] & 0xff) == 0xef && (text[1] & 0xff) == 0xbb && (text[2] & 0xff) == 0xbf) {
+            return null; // a byte-order mark: rare enough to read whole
+        }
         // 1. the root key
         while (true) {
-            int end = lineEnd(text, pos);
-            if (end < 0) {
+            if (pos >= n) {
                 return null;
             }
-            String l = text.substring(pos, end);
+            int end = lineEnd(text, pos);
+            int first = skipSpaces(text, pos, end);
+            boolean blank = first == end || text[first] == '#';
+            int linePos = pos;
             pos = next(text, end);
             line++;
-            if (isBlankOrComment(l)) {
+            if (blank) {
                 continue;
             }
-            if (!isRootKey(l)) {
+            if (!isRootKey(text, linePos, end)) {
                 return null;
             }
             break;
@@ -57,22 +67,17 @@ final class RegistrySegments {
         int segmentStart = -1;
         int segmentLine = -1;
         List<Segment> segments = new ArrayList<>();
-        while (pos < text.length()) {
+        while (pos < n) {
             int end = lineEnd(text, pos);
-            if (end < 0) {
-                end = text.length();
-            }
-            int col = 0;
-            while (pos + col < end && text.charAt(pos + col) == ' ') {
-                col++;
-            }
-            boolean blank = pos + col == end || text.charAt(pos + col) == '#';
+            int first = skipSpaces(text, pos, end);
+            int col = first - pos;
+            boolean blank = first == end || text[first] == '#';
             if (!blank) {
-                char c = text.charAt(pos + col);
+                byte c = text[first];
                 if (c == '\t') {
                     return null;
                 }
-                boolean item = c == '-' && (pos + col + 1 == end || text.charAt(pos + col + 1) == ' ');
+                boolean item = c == '-' && (first + 1 == end || text[first + 1] == ' ');
                 if (indent < 0) {
                     if (!item) {
                         return null;
@@ -84,8 +89,8 @@ final class RegistrySegments {
                     if (col < indent || !item) {
                         return null; // another top-level key, or a shape we do not cut
                     }
-                    if (pos - segmentStart >= TARGET_CHARS) {
-                        segments.add(new Segment(text.substring(segmentStart, pos), segmentLine));
+                    if (pos - segmentStart >= TARGET_BYTES) {
+                        segments.add(new Segment(segmentStart, pos - segmentStart, segmentLine));
                         segmentStart = pos;
                         segmentLine = line;
                     }
@@ -97,41 +102,43 @@ final class RegistrySegments {
         if (indent < 0) {
             return null;
         }
-        segments.add(new Segment(text.substring(segmentStart), segmentLine));
+        segments.add(new Segment(segmentStart, n - segmentStart, segmentLine));
         return segments;
     }
 
-    private static boolean isRootKey(String l) {
-        if (!l.startsWith("subjects:")) {
+    private static boolean isRootKey(byte[] text, int from, int end) {
+        byte[] key = {'s', 'u', 'b', 'j', 'e', 'c', 't', 's', ':'};
+        if (end - from < key.length) {
             return false;
         }
-        String rest = l.substring("subjects:".length()).strip();
-        return rest.isEmpty() || rest.startsWith("#");
-    }
-
-    private static boolean isBlankOrComment(String l) {
-        String s = l.strip();
-        return s.isEmpty() || s.startsWith("#");
-    }
-
-    /** Index of the line's terminating '\n' or '\r', or the text's end; -1 when pos is at the end. */
-    private static int lineEnd(String text, int pos) {
-        if (pos >= text.length()) {
-            return -1;
-        }
-        int i = pos;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                return i;
+        for (int i = 0; i < key.length; i++) {
+            if (text[from + i] != key[i]) {
+                return false;
             }
+        }
+        int rest = skipSpaces(text, from + key.length, end);
+        return rest == end || text[rest] == '#';
+    }
+
+    private static int skipSpaces(byte[] text, int from, int end) {
+        int i = from;
+        while (i < end && text[i] == ' ') {
             i++;
         }
         return i;
     }
 
-    private static int next(String text, int end) {
-        if (end < text.length() && text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n') {
+    /** Index of the line's terminating '\n' or '\r', or the text's end. */
+    private static int lineEnd(byte[] text, int pos) {
+        int i = pos;
+        while (i < text.length && text[i] != '\n' && text[i] != '\r') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int next(byte[] text, int end) {
+        if (end < text.length && text[end] == '\r' && end + 1 < text.length && text[end + 1] == '\n') {
             return end + 2;
         }
         return end + 1;

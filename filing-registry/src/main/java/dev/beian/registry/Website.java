@@ -14,6 +14,7 @@ public final class Website {
     private final Instant accessUntil;
     private final Status status;
     private final String upstream;
+    private final boolean cancelled;
 
     Website(Subject subject, FilingNumber number, String name, Access access, Instant accessUntil, Status status,
             String upstream) {
@@ -24,6 +25,8 @@ public final class Website {
         this.accessUntil = accessUntil;
         this.status = status;
         this.upstream = upstream;
+        // decided once here: the request path then touches only this object, not the subject too
+        this.cancelled = status == Status.CANCELLED || subject.status() == Status.CANCELLED;
     }
 
     /** Set once by the loader, before the registry is published. */
@@ -64,7 +67,7 @@ public final class Website {
 
     /** Cancelled itself, or its subject cancelled (注销主体 cancels all its websites). */
     public boolean isCancelled() {
-        return status == Status.CANCELLED || subject.status() == Status.CANCELLED;
+        return cancelled;
     }
 
     public String upstream() {

@@ -47,8 +47,8 @@ class LargeRegistryTest {
     @Test
     void aLargeFileIsCutIntoPiecesAndLoadsWhole() throws Exception {
         String yaml = registry(30_000);
-        assertTrue(yaml.length() > RegistrySegments.MIN_BYTES_TO_SPLIT);
-        List<RegistrySegments.Segment> segments = RegistrySegments.split(yaml);
+        assertTrue(yaml.getBytes(StandardCharsets.UTF_8).length > RegistrySegments.MIN_BYTES_TO_SPLIT);
+        List<RegistrySegments.Segment> segments = RegistrySegments.split(yaml.getBytes(StandardCharsets.UTF_8));
         assertNotNull(segments);
         assertTrue(segments.size() > 4, "pieces: " + segments.size());
         Registry r = LOADER.parse(yaml.getBytes(StandardCharsets.UTF_8), null);
@@ -90,12 +90,12 @@ class LargeRegistryTest {
     @Test
     void shapesThatAreNotCut() {
         String big = registry(20_000);
-        assertNotNull(RegistrySegments.split(big));
-        assertNull(RegistrySegments.split("---\n" + big), "document marker");
-        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: # x\nversion: 1\n")), "another root key");
-        assertNull(RegistrySegments.split(big + "other: 1\n"), "a key after the list");
-        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: [\n")), "flow list");
-        assertNull(RegistrySegments.split(registry(10)), "small files are read whole");
+        assertNotNull(RegistrySegments.split(big.getBytes(StandardCharsets.UTF_8)));
+        assertNull(RegistrySegments.split(("---\n" + big).getBytes(StandardCharsets.UTF_8)), "document marker");
+        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: # x\nversion: 1\n").getBytes(StandardCharsets.UTF_8)), "another root key");
+        assertNull(RegistrySegments.split((big + "other: 1\n").getBytes(StandardCharsets.UTF_8)), "a key after the list");
+        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: [\n").getBytes(StandardCharsets.UTF_8)), "flow list");
+        assertNull(RegistrySegments.split(registry(10).getBytes(StandardCharsets.UTF_8)), "small files are read whole");
     }
 
     @Test
