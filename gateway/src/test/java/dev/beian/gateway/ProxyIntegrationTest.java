@@ -145,6 +145,25 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void aBlockedRequestWithALargeBodyIsAnsweredAndItsConnectionClosed() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("POST /x HTTP/1.1\r\nHost: unfiled.example.org\r\nContent-Length: 100000000\r\n\r\n");
+            raw.sendBytes(new byte[64 * 1024]);
+            RawHttp.Response r = raw.read();
+            assertEquals(451, r.status());
+            assertEquals("close", r.header("connection"));
+            try {
+                for (int i = 0; i < 64; i++) { // keep sending: the gateway stops reading after its budget
+                    raw.sendBytes(new byte[64 * 1024]);
+                }
+            } catch (java.io.IOException closed) {
+                // expected: the gateway closed the connection
+            }
+            assertTrue(raw.closedByServer());
+        }
+    }
+
+    @Test
     void ipLiteralsForwardToTheDefaultUpstream() throws Exception {
         assertEquals(200, get("127.0.0.1", "/echo").statusCode());
     }

@@ -54,6 +54,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     };
 
     private static final String VIA = "1.1 beian-gateway";
+    /** Body bytes of a blocked request read and dropped to keep its connection; past this it is closed. */
+    static final long DISCARD_BUDGET = 1 << 20;
 
     private enum State { IDLE, DISCARD_BODY, FORWARD, TUNNEL, CLOSING }
 
@@ -64,6 +66,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private State state = State.IDLE;
     private Exchange exchange;
     private boolean closeAfterExchange;
+    private long discardBudget;
 
     ProxyHandler(ProxyContext context, HeaderReadTimeout headerTimeout) {
         this.context = context;
@@ -247,25 +250,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void block(HttpRequest request, String client, String host, dev.beian.decision.BlockReason reason,
                        boolean keepAlive, boolean expectContinue, long start) {
         Outcome outcome = Outcome.of(reason);
-        // A blocked request that expects 100 gets its answer at once and its body is never read.
-        boolean keep = keepAlive && !expectContinue;
+        // A blocked request that expects 100 gets its answer at once and its body is never read; one whose
+        // body is large is told the connection closes, since reading megabytes only to drop them helps nobody.
+        long length = HttpUtil.getContentLength(request, -1L);
+        boolean largeBody = length > DISCARD_BUDGET || length < 0 && HttpUtil.isTransferEncodingChunked(request);
+        boolean keep = keepAlive && !expectContinue && !largeBody;
         FullHttpResponse answer = context.blockAnswers().answer(reason, host, keep);
         context.metrics().request(outcome, start);
         context.accessLog().request(client, host, request.method().name(), request.uri(),
                 answer.status().code(), outcome.label(), null, start);
         ReferenceCountUtil.release(request);
-        if (!keep) {
+        if (!keep && !largeBody) {
             answerAndClose(answer);
             return;
         }
         ctx.writeAndFlush(answer);
+        closeAfterExchange |= !keep;
+        discardBudget = DISCARD_BUDGET;
         state = State.DISCARD_BODY; // until the request's last content, which the decoder always emits
     }
 
     private void onContent(HttpContent content) {
         if (state == State.DISCARD_BODY) {
             boolean last = content instanceof LastHttpContent;
+            discardBudget -= content.content().readableBytes();
             content.release();
+            if (discardBudget < 0 && !last) {
+                closeNow(); // the answer is out (flushed before close); the rest of the body is not worth reading
+                return;
+            }
             if (last) {
                 if (closeAfterExchange) {
                     closeNow();
@@ -333,6 +346,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.connect();
     }
 
+    /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
+    private static void appendVia(HttpHeaders h) {
+        String via = h.get(HttpHeaderNames.VIA);
+        h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+    }
+
     /** The exchange in progress ended; decide what the client connection does next. */
     private void exchangeDone(Exchange ex, ChannelFuture lastWrite) {
         if (exchange != ex) {
@@ -346,6 +365,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ex.requestComplete) {
+            discardBudget = DISCARD_BUDGET;
             state = State.DISCARD_BODY; // the upstream answered before the body ended; drop the rest
         } else {
             state = State.IDLE;
@@ -416,8 +436,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             h.set("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? client : forwardedFor + ", " + client);
             h.set("X-Forwarded-Proto", "http");
             h.set("X-Forwarded-Host", authority.value());
-            String via = h.get(HttpHeaderNames.VIA);
-            h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+            appendVia(h);
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
         }
 
@@ -604,8 +623,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                 }
             }
-            String via = h.get(HttpHeaderNames.VIA);
-            h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+            appendVia(h);
             if (!clientKeepAlive || closeAfterExchange || context.draining()) {
                 clientKeepAlive = false;
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -759,8 +777,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             HopByHop.strip(h);
             h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            String via = h.get(HttpHeaderNames.VIA);
-            h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+            appendVia(h);
             ctx.writeAndFlush(response);
             inInformational = true; // swallow the LastHttpContent that follows the 101 head
             state = State.TUNNEL;
