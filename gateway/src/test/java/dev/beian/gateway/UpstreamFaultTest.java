@@ -68,6 +68,21 @@ class UpstreamFaultTest {
     }
 
     @Test
+    void aStalePooledConnectionIsRetriedOnceForASafeRequest() throws Exception {
+        double resets = upstreamErrors("default", "reset");
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            for (int i = 0; i < 3; i++) {
+                raw.send("GET /close-second HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+                assertEquals(200, raw.read().status(), "request " + i);
+            }
+            // a request with a body is not repeated: the client sees the failure
+            raw.send("POST /close-second HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 2\r\n\r\nhi");
+            assertEquals(502, raw.read().status());
+        }
+        assertEquals(resets + 1, upstreamErrors("default", "reset"), "the retried ones are not upstream errors");
+    }
+
+    @Test
     void tooSlowIs504() throws Exception {
         double before = upstreamErrors("default", "timeout");
         double timeouts = requests("upstream_timeout");

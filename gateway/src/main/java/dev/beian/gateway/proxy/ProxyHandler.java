@@ -392,6 +392,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         boolean upstreamKeepAlive;
         boolean inInformational;
         boolean reused;
+        boolean retried;
+        long bodyBytes;
         boolean abandoned;
         int status;
         Channel upstream;
@@ -442,7 +444,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         void connect() {
             boolean[] reusedFlag = new boolean[1];
-            Future<Channel> future = context.pool(ctx.channel().eventLoop()).acquire(address, reusedFlag);
+            Future<Channel> future = retried
+                    ? context.pool(ctx.channel().eventLoop()).connect(address)
+                    : context.pool(ctx.channel().eventLoop()).acquire(address, reusedFlag);
             reused = reusedFlag[0];
             if (future.isDone()) {
                 connected(future, false); // inside a read batch: channelReadComplete flushes
@@ -466,6 +470,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upstream = future.getNow();
             upstream.pipeline().get(UpstreamHandler.class).bind(this);
             upstream.config().setAutoRead(true);
+            Channel ch = upstream;
             ChannelFuture write = upstream.write(request);
             if (pendingBody != null) {
                 HttpContent piece;
@@ -477,7 +482,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (flush) {
                 upstream.flush();
             }
-            write.addListener(this::afterWrite);
+            write.addListener(f -> afterWrite(ch, f));
             if (requestComplete) {
                 armResponseTimer(write);
             }
@@ -501,6 +506,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (content instanceof LastHttpContent) {
                 requestComplete = true;
             }
+            bodyBytes += content.content().readableBytes();
             if (upstream == null) {
                 if (pendingBody == null) {
                     pendingBody = new ArrayDeque<>(4);
@@ -508,8 +514,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 pendingBody.add(content);
                 return;
             }
+            Channel ch = upstream;
             ChannelFuture write = upstream.write(content); // flushed at the end of the read batch
-            write.addListener(this::afterWrite);
+            write.addListener(f -> afterWrite(ch, f));
             if (requestComplete) {
                 armResponseTimer(write);
             } else if (!upstream.isWritable()) {
@@ -517,10 +524,36 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        private void afterWrite(Future<? super Void> f) {
-            if (!f.isSuccess() && !abandoned && exchange == this) {
+        private void afterWrite(Channel ch, Future<? super Void> f) {
+            if (!f.isSuccess() && !abandoned && exchange == this && ch == upstream) {
                 upstreamFailed(f.cause());
             }
+        }
+
+        /**
+         * A pooled connection the upstream had already closed (its keep-alive timeout, a restart during a
+         * deploy) fails before any answer. A request without a body that is safe to repeat is then sent once
+         * more, on a new connection, as nginx and HAProxy do; the client never sees the stale connection.
+         */
+        private boolean retryOnFreshConnection() {
+            boolean idempotent = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)
+                    || request.method().equals(HttpMethod.OPTIONS);
+            if (!reused || retried || !requestComplete || bodyBytes > 0 || responseStarted || !idempotent
+                    || websocket) {
+                return false;
+            }
+            retried = true;
+            cancelResponseTimer();
+            UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
+            if (handler != null) {
+                handler.unbind();
+            }
+            upstream.close();
+            upstream = null;
+            pendingBody = new ArrayDeque<>(1);
+            pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            connect();
+            return true;
         }
 
         /** SPEC §7: the response timeout runs from the last request byte written. */
@@ -701,6 +734,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 exchange = null;
                 state = State.CLOSING;
                 ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (retryOnFreshConnection()) {
                 return;
             }
             context.metrics().upstreamError(upstream0.name, UpstreamErrorKind.RESET);

@@ -62,6 +62,11 @@ final class UpstreamPool {
             }
         }
         reused[0] = false;
+        return connect(address);
+    }
+
+    /** A new connection to {@code address}, never a pooled one. */
+    Future<Channel> connect(InetSocketAddress address) {
         Promise<Channel> promise = loop.newPromise();
         ChannelFuture connect = bootstrap.connect(address);
         connect.channel().attr(ADDRESS).set(address);

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real upstream for the integration tests, on an ephemeral loopback port. Routes:
  * {@code /echo} (the request as the upstream saw it, as text), {@code /upload} (SHA-256 of the body,
  * streamed), {@code /download?size=N} (N deterministic bytes, streamed with backpressure),
- * {@code /slow?ms=N}, {@code /reset} (closes with RST before answering), {@code /nolength} (a body
+ * {@code /slow?ms=N}, {@code /reset} (closes with RST before answering), {@code /close-second} (answers
+ * the first request of a connection, resets on any later one), {@code /nolength} (a body
  * delimited by closing), {@code /ws} (WebSocket echo). It counts connections opened and closed.
  */
 public final class TestUpstream implements AutoCloseable {
@@ -87,6 +88,8 @@ public final class TestUpstream implements AutoCloseable {
         return (byte) (i * 31 + (i >>> 8));
     }
 
+    private static final io.netty.util.AttributeKey<Integer> SERVED = io.netty.util.AttributeKey.valueOf("served");
+
     private final class Router extends ChannelInboundHandlerAdapter {
         private String route;
         private MessageDigest digest;
@@ -108,6 +111,14 @@ public final class TestUpstream implements AutoCloseable {
                     ctx.pipeline().addAfter("ws", "echo", new WsEcho());
                     ctx.pipeline().remove(this);
                     ctx.fireChannelRead(msg);
+                    return;
+                }
+                Integer served = ctx.channel().attr(SERVED).get();
+                ctx.channel().attr(SERVED).set(served == null ? 1 : served + 1);
+                if (route.equals("/close-second") && served != null) {
+                    // a keep-alive connection the upstream gave up on, seen only when it is reused
+                    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    ctx.close();
                     return;
                 }
                 if (route.equals("/reset")) {
