@@ -1,6 +1,7 @@
 package dev.beian.gateway.config;
 
 import dev.beian.gateway.config.GatewayConfig.BlockMode;
+import dev.beian.registry.TextYaml;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -17,10 +18,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -29,8 +27,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads gateway.yaml (SPEC §4) with SnakeYAML's node API: every error names its line and column, unknown
@@ -77,14 +73,7 @@ public final class ConfigLoader {
             try {
                 LoaderOptions options = new LoaderOptions();
                 options.setAllowDuplicateKeys(false);
-                DumperOptions dumper = new DumperOptions();
-                root = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options,
-                        new Resolver() {
-                            @Override
-                            protected void addImplicitResolvers() {
-                                // every value is text; this class gives it its type
-                            }
-                        }).compose(new StringReader(text));
+                root = TextYaml.create(options).compose(new StringReader(text)); // values typed here, not by YAML
             } catch (MarkedYAMLException e) {
                 Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 errors.add(new ConfigError(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1,

@@ -67,6 +67,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private boolean closeAfterExchange;
     private long discardBudget;
+    private String clientAddress;
 
     ProxyHandler(ProxyContext context, HeaderReadTimeout headerTimeout) {
         this.context = context;
@@ -213,7 +214,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         headerTimeout.headReceived();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !context.draining() && !closeAfterExchange;
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        String client = ClientAddress.of(ctx.channel());
+        if (clientAddress == null) { // once per connection: the PROXY header, if any, has been read by now
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
+        String client = clientAddress;
         if (request.method().equals(HttpMethod.CONNECT)) {
             badRequest(request, client, null, HttpResponseStatus.METHOD_NOT_ALLOWED, start);
             return;
