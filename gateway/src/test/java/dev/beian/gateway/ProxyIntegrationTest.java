@@ -209,6 +209,14 @@ class ProxyIntegrationTest {
             assertEquals(200, head.status());
             raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             assertEquals(200, raw.read().status());
+            raw.send("HEAD / HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n");
+            RawHttp.Response blocked = raw.read(true);
+            assertEquals(451, blocked.status());
+            assertTrue(Integer.parseInt(blocked.header("content-length")) > 0, "the length of the page a GET would get");
+            raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+            RawHttp.Response next = raw.read();
+            assertEquals(200, next.status(), "no page body was sent after the HEAD answer");
+            assertTrue(next.text().startsWith("method: GET"), next.text());
         }
     }
 
