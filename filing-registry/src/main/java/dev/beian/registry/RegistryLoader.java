@@ -10,6 +10,8 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.stream.Collectors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,15 +91,25 @@ public final class RegistryLoader {
     private final Set<String> knownUpstreams;
     private final PublicSuffixList publicSuffixes;
     private final Clock clock;
+    private final ForkJoinPool piecePool;
 
     /**
      * @param knownUpstreams upstream names gateway.yaml defines; null to skip that check (the
      *                       {@code validate} command without a config)
      */
     public RegistryLoader(Set<String> knownUpstreams, Clock clock) {
+        this(knownUpstreams, clock, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param parallelism threads that compose the pieces of a large file; a gateway that reloads while it
+     *                    serves gives fewer than all cores, so that a reload never starves its event loops
+     */
+    public RegistryLoader(Set<String> knownUpstreams, Clock clock, int parallelism) {
         this.knownUpstreams = knownUpstreams == null ? null : Set.copyOf(knownUpstreams);
         this.publicSuffixes = PublicSuffixList.shipped();
         this.clock = clock;
+        this.piecePool = parallelism <= 1 ? null : SharedPools.of(parallelism);
     }
 
     /** Loads and validates a file; the registry, or every error in it. */
@@ -111,7 +123,7 @@ public final class RegistryLoader {
         List<RegistrySegments.Segment> segments = RegistrySegments.split(bytes);
         List<EntryReader> pieces = null;
         if (segments != null) {
-            pieces = segments.parallelStream().map(s -> readSegment(bytes, s)).collect(Collectors.toList());
+            pieces = readSegments(bytes, segments);
             if (pieces.stream().anyMatch(p -> p == null)) {
                 pieces = null; // a piece that does not parse alone: let the whole file speak
             }
@@ -145,6 +157,28 @@ public final class RegistryLoader {
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(50);
         return TextYaml.create(options);
+    }
+
+    private List<EntryReader> readSegments(byte[] bytes, List<RegistrySegments.Segment> segments) {
+        if (piecePool == null) {
+            return segments.stream().map(s -> readSegment(bytes, s)).collect(Collectors.toList());
+        }
+        return piecePool.submit(() -> segments.parallelStream().map(s -> readSegment(bytes, s))
+                .collect(Collectors.toList())).join();
+    }
+
+    /** Pools for the pieces, one per size, shared by every loader: daemon threads, created on first use. */
+    private static final class SharedPools {
+        private static final java.util.Map<Integer, ForkJoinPool> POOLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static ForkJoinPool of(int parallelism) {
+            return POOLS.computeIfAbsent(parallelism, n -> new ForkJoinPool(n, pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("registry-load-" + t.getPoolIndex());
+                t.setDaemon(true);
+                return t;
+            }, null, false));
+        }
     }
 
     /** One piece composed alone and read; null when it does not parse alone. */

@@ -50,7 +50,16 @@ public final class RegistryHolder implements AutoCloseable {
     /** Loads the file for the first time; a process should not start on an invalid registry. */
     public static RegistryHolder load(Path path, RegistryLoader loader, Clock clock)
             throws IOException, InvalidRegistryException {
-        Registry registry = loader.load(path);
+        return load(path, loader, loader, clock);
+    }
+
+    /**
+     * Like {@link #load(Path, RegistryLoader, Clock)}, with one loader for the first load (nothing served
+     * yet: all cores) and another for reloads (while serving: fewer threads, see {@link RegistryLoader}).
+     */
+    public static RegistryHolder load(Path path, RegistryLoader first, RegistryLoader loader, Clock clock)
+            throws IOException, InvalidRegistryException {
+        Registry registry = first.load(path);
         log.info("registry loaded from {}: version {}, {} subjects, {} websites, {} domains", path,
                 registry.version(), registry.subjectCount(), registry.websiteCount(), registry.domainCount());
         return new RegistryHolder(path, loader, clock, registry);

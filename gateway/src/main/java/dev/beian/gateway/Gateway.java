@@ -56,8 +56,11 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {
         this.config = config;
         this.transport = Transport.select();
+        // Reloads happen while serving: they get half the cores, so the event loops always keep some.
+        int cores = Runtime.getRuntime().availableProcessors();
         this.registry = RegistryHolder.load(config.registryPath(),
-                new RegistryLoader(config.upstreams().keySet(), clock), clock);
+                new RegistryLoader(config.upstreams().keySet(), clock, cores),
+                new RegistryLoader(config.upstreams().keySet(), clock, Math.max(1, cores / 2)), clock);
         this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
         registry.addListener(result -> {
             if (result.changed()) {
