@@ -119,6 +119,33 @@ class StreamingTest {
     }
 
     @Test
+    void aSlowUpstreamHoldsTheClientBackInsteadOfGrowingMemory() throws Exception {
+        long peak = peakBufferMemory(() -> {
+            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(fixture.port())) {
+                raw.send("POST /slow-upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: " + SIZE + "\r\n\r\n");
+                AtomicLong sent = new AtomicLong();
+                Thread writer = new Thread(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        while (sent.get() < SIZE) {
+                            raw.output().write(chunk);
+                            sent.addAndGet(chunk.length);
+                        }
+                    } catch (java.io.IOException closed) {
+                        // the socket is closed below to end the test
+                    }
+                });
+                writer.start();
+                Thread.sleep(2000);
+                raw.close();
+                writer.join(5000);
+                assertTrue(sent.get() < SIZE / 4, "the client was held back: sent " + sent.get());
+            }
+        });
+        assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+    }
+
+    @Test
     void aSlowReaderHoldsTheUpstreamBackInsteadOfGrowingMemory() throws Exception {
         long peak = peakBufferMemory(() -> {
             try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(fixture.port())) {

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real upstream for the integration tests, on an ephemeral loopback port. Routes:
  * {@code /echo} (the request as the upstream saw it, as text), {@code /upload} (SHA-256 of the body,
  * streamed), {@code /download?size=N} (N deterministic bytes, streamed with backpressure),
- * {@code /slow?ms=N}, {@code /reset} (closes with RST before answering), {@code /close-second} (answers
+ * {@code /slow?ms=N}, {@code /slow-upload} (reads the body at a trickle), {@code /reset} (closes with RST before answering), {@code /close-second} (answers
  * the first request of a connection, resets on any later one), {@code /nolength} (a body
  * delimited by closing), {@code /ws} (WebSocket echo). It counts connections opened and closed.
  */
@@ -120,6 +120,11 @@ public final class TestUpstream implements AutoCloseable {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();
                     return;
+                }
+                if (route.equals("/slow-upload")) {
+                    // reads one buffer every 10 ms: a backend far slower than the client
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.executor().scheduleAtFixedRate(() -> ctx.read(), 10, 10, TimeUnit.MILLISECONDS);
                 }
                 if (route.equals("/reset")) {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
