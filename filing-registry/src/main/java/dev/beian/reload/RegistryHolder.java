@@ -39,6 +39,8 @@ public final class RegistryHolder implements AutoCloseable {
         return t;
     });
     private volatile Registry current;
+    private final Object queueLock = new Object();
+    private CompletableFuture<ReloadResult> waiting;
 
     private RegistryHolder(Path path, RegistryLoader loader, Clock clock, Registry initial) {
         this.path = path;
@@ -79,14 +81,41 @@ public final class RegistryHolder implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Reloads on the reload thread; {@code trigger} names the cause in the log. */
+    /**
+     * Reloads on the reload thread; {@code trigger} names the cause in the log. Requests that arrive while
+     * one is still waiting to start share it (it will read the file after they were made), so a burst of
+     * file events, POSTs or signals costs at most one reload running and one waiting.
+     */
     public CompletableFuture<ReloadResult> reloadAsync(String trigger) {
-        return CompletableFuture.supplyAsync(() -> reload(trigger, false), reloadThread);
+        return enqueue(trigger, false);
     }
 
     /** Like {@link #reloadAsync}, but a file whose bytes equal the registry in service changes nothing. */
     public CompletableFuture<ReloadResult> reloadIfChangedAsync(String trigger) {
-        return CompletableFuture.supplyAsync(() -> reload(trigger, true), reloadThread);
+        return enqueue(trigger, true);
+    }
+
+    private CompletableFuture<ReloadResult> enqueue(String trigger, boolean onlyIfChanged) {
+        synchronized (queueLock) {
+            if (waiting != null) {
+                return waiting;
+            }
+            CompletableFuture<ReloadResult> future = new CompletableFuture<>();
+            waiting = future;
+            reloadThread.execute(() -> {
+                synchronized (queueLock) {
+                    if (waiting == future) {
+                        waiting = null;
+                    }
+                }
+                try {
+                    future.complete(reload(trigger, onlyIfChanged));
+                } catch (Throwable t) {
+                    future.completeExceptionally(t);
+                }
+            });
+            return future;
+        }
     }
 
     /** Loads, validates and swaps, on the calling thread. Never throws for a bad file. */

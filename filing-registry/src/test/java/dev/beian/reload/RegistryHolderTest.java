@@ -94,6 +94,38 @@ class RegistryHolderTest {
     }
 
     @Test
+    void aBurstOfReloadRequestsIsCoalesced(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("registry.yaml");
+        Files.writeString(file, registry("a.cn", "here"));
+        try (RegistryHolder holder = holder(file)) {
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            holder.addListener(r -> {
+                runs.incrementAndGet();
+                try {
+                    release.await(); // hold the reload thread: the next requests must wait
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<java.util.concurrent.CompletableFuture<ReloadResult>> futures = new ArrayList<>();
+            futures.add(holder.reloadAsync("first"));
+            while (runs.get() == 0) {
+                Thread.sleep(5);
+            }
+            for (int i = 0; i < 20; i++) {
+                futures.add(i % 2 == 0 ? holder.reloadAsync("burst") : holder.reloadIfChangedAsync("burst"));
+            }
+            release.countDown();
+            for (var f : futures) {
+                assertTrue(f.get().success());
+            }
+            assertEquals(2, runs.get(), "one running, one for the whole burst");
+            assertSame(futures.get(1).get(), futures.get(20).get());
+        }
+    }
+
+    @Test
     void unchangedBytesAreNotReloadedByTheWatcherPath(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("registry.yaml");
         Files.write(file, registry("a.cn", "here").getBytes(StandardCharsets.UTF_8));
