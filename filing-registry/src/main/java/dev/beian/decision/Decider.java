@@ -80,26 +80,28 @@ public final class Decider {
 
     /** Steps 3-4 for a normalised host name. */
     public static Decision decideName(Registry registry, String host, long nowMillis) {
-        DomainIndex.Match<Website> match = registry.domains().longestMatch(host);
-        if (match == null) {
+        DomainIndex<Website> index = registry.domains();
+        int at = index.longestMatchIndex(host);
+        if (at < 0) {
             return Decision.block(BlockReason.UNFILED, host, null, null);
         }
-        Website website = match.value();
+        Website website = index.valueAt(at);
+        String domain = index.keyAt(at);
         if (website.isCancelled()) {
-            return Decision.block(BlockReason.CANCELLED, host, match.domain(), website);
+            return Decision.block(BlockReason.CANCELLED, host, domain, website);
         }
         Access access = website.access();
         if (access == Access.ELSEWHERE || access == Access.WITHDRAWN) {
-            return Decision.block(BlockReason.NOT_ACCESSED, host, match.domain(), website);
+            return Decision.block(BlockReason.NOT_ACCESSED, host, domain, website);
         }
         long until = Long.MAX_VALUE;
         if (access == Access.PROVISIONAL) {
             until = website.accessUntil().toEpochMilli();
             if (nowMillis >= until) {
-                return Decision.block(BlockReason.NOT_ACCESSED, host, match.domain(), website);
+                return Decision.block(BlockReason.NOT_ACCESSED, host, domain, website);
             }
         }
-        return Decision.forward(host, match.domain(), website, website.upstream(), until);
+        return Decision.forward(host, domain, website, website.upstream(), until);
     }
 
     /** A decision and the registry it was made under. */

@@ -67,7 +67,11 @@ public final class DomainIndex<V> {
         return index < 0 ? null : valueAt(index);
     }
 
-    private int longestMatchIndex(String host) {
+    /**
+     * The position of the longest indexed domain equal to {@code host} or a parent of it, or -1; read it
+     * with {@link #keyAt} and {@link #valueAt}. The allocation-free form of {@link #longestMatch}.
+     */
+    public int longestMatchIndex(String host) {
         int hash = 0;
         int power = 1;
         int best = -1;
@@ -109,9 +113,15 @@ public final class DomainIndex<V> {
         }
     }
 
+    /** The value at a position {@link #longestMatchIndex} returned. */
     @SuppressWarnings("unchecked")
-    private V valueAt(int index) {
+    public V valueAt(int index) {
         return (V) values[index];
+    }
+
+    /** The domain at a position {@link #longestMatchIndex} returned. */
+    public String keyAt(int index) {
+        return keys[index];
     }
 
     /** The same domains mapped to other values; the table is shared, only the values are copied. */
