@@ -15,7 +15,7 @@ final class HopByHop {
     private static final AsciiString[] FIELDS = {
         HttpHeaderNames.CONNECTION,          // RFC 9110 §7.6.1
         AsciiString.cached("proxy-connection"), // RFC 9112 Appendix C.2.2: sent by old clients, never end-to-end
-        HttpHeaderNames.KEEP_ALIVE,          // RFC 9112 Appendix C.2.2; RFC 2068 §19.7.1
+        AsciiString.cached("keep-alive"),    // RFC 9112 Appendix C.2.2; RFC 2068 §19.7.1
         HttpHeaderNames.TE,                  // RFC 9110 §10.1.4
         HttpHeaderNames.TRAILER,             // RFC 9110 §6.6.2 (trailers are not forwarded)
         HttpHeaderNames.TRANSFER_ENCODING,   // RFC 9112 §6.1: framing of this hop; re-applied per hop
