@@ -150,6 +150,26 @@ class HostileInputTest {
     }
 
     @Test
+    void aBodyThatStopsArrivingIsCutOffByTheIdleTimeout() throws Exception {
+        int closedBefore = upstream.closed.get();
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 1000\r\n\r\nonly a part");
+            raw.setTimeout(6000);
+            long start = System.nanoTime();
+            RawHttp.Response r = raw.read();
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(408, r.status());
+            assertTrue(raw.closedByServer());
+            assertTrue(waited >= 1500, "answered after " + waited + " ms; idle is 2 s");
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(upstream.closed.get() > closedBefore, "the half-fed upstream connection was closed");
+    }
+
+    @Test
     void connectionsOverTheLimitAreRefused() throws Exception {
         List<RawHttp> held = new ArrayList<>();
         try {

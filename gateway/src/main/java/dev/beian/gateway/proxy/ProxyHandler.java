@@ -171,8 +171,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 answerAndClose(Answers.of(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.BAD_REQUEST.label(), false));
             }
         } else if (evt instanceof IdleStateEvent) {
-            if (state == State.IDLE && queued.isEmpty()) {
+            // Nothing read or written for timeouts.idle: between requests, or in the middle of a request
+            // body the client stopped sending. Waiting for the upstream is the response timeout's business.
+            // A client we paused (the upstream reads its body slower than it sends) is not to blame either.
+            boolean waitingForUpstream = state == State.FORWARD
+                    && (exchange.requestComplete || !ctx.channel().config().isAutoRead());
+            if (state == State.IDLE && queued.isEmpty() || state == State.DISCARD_BODY) {
                 closeNow();
+            } else if (state == State.FORWARD && !waitingForUpstream) {
+                Exchange ex = exchange;
+                exchange = null;
+                ex.abandon(); // half a request: the upstream connection is closed, never pooled
+                context.metrics().request(Outcome.BAD_REQUEST, ex.start);
+                if (ex.responseStarted) {
+                    closeNow();
+                } else {
+                    answerAndClose(Answers.of(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.BAD_REQUEST.label(), false));
+                }
             }
         } else if (evt == DRAIN) {
             if (state == State.IDLE && queued.isEmpty()) {
