@@ -170,6 +170,28 @@ class HostileInputTest {
     }
 
     @Test
+    void anUpstreamThatFallsSilentMidAnswerIsCutOff() throws Exception {
+        int closedBefore = upstream.closed.get();
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET /stall-body HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+            raw.setTimeout(8000);
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = raw.input().read()) >= 0) {
+                head.append((char) c);
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+            byte[] rest = raw.input().readAllBytes(); // returns when the gateway closes
+            assertEquals("first part", new String(rest, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(upstream.closed.get() > closedBefore, "the silent upstream connection was closed");
+    }
+
+    @Test
     void connectionsOverTheLimitAreRefused() throws Exception {
         List<RawHttp> held = new ArrayList<>();
         try {

@@ -178,6 +178,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     && (exchange.requestComplete || !ctx.channel().config().isAutoRead());
             if (state == State.IDLE && queued.isEmpty() || state == State.DISCARD_BODY) {
                 closeNow();
+            } else if (waitingForUpstream && exchange.responseStarted && exchange.requestComplete) {
+                // The upstream began its answer and then went silent for timeouts.idle: cut it short, as
+                // nginx's proxy_read_timeout does; the client sees the connection end, never a short success.
+                Exchange ex = exchange;
+                exchange = null;
+                context.metrics().upstreamError(ex.upstream0.name, UpstreamErrorKind.TIMEOUT);
+                context.metrics().request(Outcome.UPSTREAM_TIMEOUT, ex.start);
+                ex.abandon();
+                closeNow();
             } else if (state == State.FORWARD && !waitingForUpstream) {
                 Exchange ex = exchange;
                 exchange = null;

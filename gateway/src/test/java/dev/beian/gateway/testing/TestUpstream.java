@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real upstream for the integration tests, on an ephemeral loopback port. Routes:
  * {@code /echo} (the request as the upstream saw it, as text), {@code /upload} (SHA-256 of the body,
  * streamed), {@code /download?size=N} (N deterministic bytes, streamed with backpressure),
- * {@code /slow?ms=N}, {@code /slow-upload} (reads the body at a trickle), {@code /reset} (closes with RST before answering), {@code /close-second} (answers
+ * {@code /slow?ms=N}, {@code /stall-body} (a head and 10 of 1000 bytes, then silence), {@code /slow-upload} (reads the body at a trickle), {@code /reset} (closes with RST before answering), {@code /close-second} (answers
  * the first request of a connection, resets on any later one), {@code /nolength} (a body
  * delimited by closing), {@code /ws} (WebSocket echo). It counts connections opened and closed.
  */
@@ -152,6 +152,12 @@ public final class TestUpstream implements AutoCloseable {
                 case "/slow" -> {
                     long ms = Long.parseLong(q.parameters().get("ms").get(0));
                     ctx.executor().schedule(() -> text(ctx, "slow", keepAlive), ms, TimeUnit.MILLISECONDS);
+                }
+                case "/stall-body" -> { // a head and a first part, then silence
+                    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1000);
+                    ctx.write(r);
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("first part", StandardCharsets.UTF_8)));
                 }
                 case "/nolength" -> {
                     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
