@@ -241,6 +241,16 @@ class ProxyIntegrationTest {
             assertTrue(raw.closedByServer());
         }
         try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET / HTTP/1.0\r\nHost: unfiled.example.org\r\nConnection: keep-alive\r\n\r\n");
+            RawHttp.Response r = raw.read();
+            assertEquals(451, r.status());
+            assertEquals("keep-alive", r.header("connection"), "an HTTP/1.0 client needs to be told");
+            raw.send("GET /echo HTTP/1.0\r\nHost: example.cn\r\nConnection: keep-alive\r\n\r\n");
+            RawHttp.Response forwarded = raw.read();
+            assertEquals(200, forwarded.status());
+            assertEquals("keep-alive", forwarded.header("connection"));
+        }
+        try (RawHttp raw = new RawHttp(fixture.port())) {
             raw.send("GET / HTTP/1.0\r\n\r\n"); // no Host in HTTP/1.0: nothing filed can match
             RawHttp.Response r = raw.read();
             assertEquals(451, r.status());

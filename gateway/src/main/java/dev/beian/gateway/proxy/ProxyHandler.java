@@ -284,6 +284,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         boolean largeBody = length > DISCARD_BUDGET || length < 0 && HttpUtil.isTransferEncodingChunked(request);
         boolean keep = keepAlive && !expectContinue && !largeBody;
         FullHttpResponse answer = context.blockAnswers().answer(reason, host, keep);
+        if (keep && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // 1.0 closes otherwise
+        }
         context.metrics().request(outcome, start);
         context.accessLog().request(client, host, request.method().name(), request.uri(),
                 answer.status().code(), outcome.label(), null, start);
