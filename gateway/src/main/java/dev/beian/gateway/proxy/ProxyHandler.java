@@ -184,14 +184,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 Exchange ex = exchange;
                 exchange = null;
                 context.metrics().upstreamError(ex.upstream0.name, UpstreamErrorKind.TIMEOUT);
-                context.metrics().request(Outcome.UPSTREAM_TIMEOUT, ex.start);
+                ex.finish(Outcome.UPSTREAM_TIMEOUT, ex.status);
                 ex.abandon();
                 closeNow();
             } else if (state == State.FORWARD && !waitingForUpstream) {
                 Exchange ex = exchange;
                 exchange = null;
                 ex.abandon(); // half a request: the upstream connection is closed, never pooled
-                context.metrics().request(Outcome.BAD_REQUEST, ex.start);
+                ex.finish(Outcome.BAD_REQUEST, ex.responseStarted ? ex.status : 408);
                 if (ex.responseStarted) {
                     closeNow();
                 } else {
@@ -727,9 +727,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void responseComplete(ChannelFuture lastWrite) {
-            context.metrics().request(Outcome.FORWARDED, start);
-            context.accessLog().request(client, authority.value(), method, path, status, Outcome.FORWARDED.label(),
-                    upstream0.name, start);
+            finish(Outcome.FORWARDED, status);
             UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
             if (upstreamKeepAlive && requestComplete && upstream.isActive() && handler != null) {
                 handler.unbind();
@@ -772,9 +770,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             context.metrics().upstreamError(upstream0.name, UpstreamErrorKind.RESET);
             if (responseStarted) { // cut short: the client must see the connection end, not a truncated success
-                context.metrics().request(Outcome.UPSTREAM_ERROR, start);
-                context.accessLog().request(client, authority.value(), method, path, status,
-                        Outcome.UPSTREAM_ERROR.label(), upstream0.name, start);
+                finish(Outcome.UPSTREAM_ERROR, status);
                 abandon();
                 closeNow();
             } else {
@@ -795,11 +791,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upstreamClosed();
         }
 
+        /** The request ended: counted once, logged once, however it ended. */
+        void finish(Outcome outcome, int answerStatus) {
+            context.metrics().request(outcome, start);
+            context.accessLog().request(client, authority.value(), method, path, answerStatus, outcome.label(),
+                    upstream0.name, start);
+        }
+
         /** The upstream failed before a response head: answer 502/504 ourselves. */
         private void failBeforeResponse(Outcome outcome, HttpResponseStatus answerStatus) {
-            context.metrics().request(outcome, start);
-            context.accessLog().request(client, authority.value(), method, path, answerStatus.code(), outcome.label(),
-                    upstream0.name, start);
+            finish(outcome, answerStatus.code());
             boolean keep = clientKeepAlive && requestComplete && !closeAfterExchange && !context.draining();
             abandon();
             exchange = null;
@@ -848,9 +849,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response);
             inInformational = true; // swallow the LastHttpContent that follows the 101 head
             state = State.TUNNEL;
-            context.metrics().request(Outcome.FORWARDED, start);
-            context.accessLog().request(client, authority.value(), method, path, 101, Outcome.FORWARDED.label(),
-                    upstream0.name, start);
+            finish(Outcome.FORWARDED, 101);
             // From here on both connections carry bytes, not HTTP.
             ClientPipeline.becomeTunnel(ctx.pipeline());
             if (upstream.pipeline().get(UpstreamPool.CODEC) != null) {
