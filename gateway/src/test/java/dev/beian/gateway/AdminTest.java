@@ -144,7 +144,7 @@ class AdminTest {
         String after = admin("GET", "/metrics", false).body();
         String[] outcomes = {"forwarded", "unfiled", "not_accessed", "cancelled", "bad_request", "upstream_error"};
         for (int i = 0; i < outcomes.length; i++) {
-            String series = "beian_requests_total{outcome=\"" + outcomes[i] + "\"}";
+            String series = "beian_requests_total{outcome=\"" + outcomes[i] + "\",protocol=\"http1\"}";
             assertEquals(sent[i], metric(after, series) - metric(before, series), series);
             String count = "beian_request_duration_seconds_count{outcome=\"" + outcomes[i] + "\"}";
             assertEquals(sent[i], metric(after, count) - metric(before, count), count);
@@ -163,7 +163,9 @@ class AdminTest {
         assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElse(null));
         String body = r.body();
         for (String name : new String[] {
-            "beian_requests_total{outcome=\"upstream_timeout\"}",
+            "beian_requests_total{outcome=\"upstream_timeout\",protocol=\"http1\"}",
+            "beian_requests_total{outcome=\"client_abort\",protocol=\"http1\"}",
+            "beian_requests_total{outcome=\"misdirected\",protocol=\"h2\"}",
             "beian_request_duration_seconds_bucket{outcome=\"forwarded\",le=",
             "beian_upstream_errors_total{kind=\"reset\",upstream=\"default\"}",
             "beian_connections_active ",
@@ -176,6 +178,11 @@ class AdminTest {
             assertTrue(body.contains(name), name + " missing");
         }
         assertFalse(body.contains("cache-me"), "no label carries a host name");
+        long buckets = body.lines().filter(l -> l.startsWith("beian_request_duration_seconds_bucket{outcome=\"forwarded\""))
+                .filter(l -> !l.contains("le=\"+Inf\"")).count();
+        assertTrue(buckets >= 8 && buckets <= 16, "SPEC §9: at most 16 fixed buckets, found " + buckets);
+        assertTrue(body.contains("beian_request_duration_seconds_bucket{outcome=\"forwarded\",le=\"0.001\"}"), "from 1 ms");
+        assertTrue(body.contains("beian_request_duration_seconds_bucket{outcome=\"forwarded\",le=\"30.0\"}"), "to 30 s");
         assertFalse(body.matches("(?s).*\\bhost=\".*"), "no host label");
     }
 

@@ -37,7 +37,7 @@ class UpstreamFaultTest {
     }
 
     double requests(String outcome) {
-        var c = fixture.gateway.meters().find("beian_requests").tags("outcome", outcome).counter();
+        var c = fixture.gateway.meters().find("beian_requests").tags("outcome", outcome, "protocol", "http1").counter();
         return c == null ? 0 : c.count();
     }
 

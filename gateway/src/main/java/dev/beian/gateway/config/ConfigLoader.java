@@ -92,7 +92,8 @@ public final class ConfigLoader {
             Map<String, Node> cache = section(top, "cache", "maximum-size");
             Map<String, Node> block = section(top, "block", "mode", "status", "redirect-url", "page");
             Map<String, Node> timeouts = section(top, "timeouts", "connect", "response", "idle", "header", "drain");
-            Map<String, Node> limits = section(top, "limits", "max-header-size", "max-connections");
+            Map<String, Node> limits = section(top, "limits", "max-header-size", "max-connections",
+                    "underscores-in-headers", "request-buffer", "min-body-rate");
 
             InetSocketAddress http = listenAddress(listen.get("http"), "0.0.0.0:8080");
             if (listen.get("https") != null || top.get("tls") != null) {
@@ -156,13 +157,17 @@ public final class ConfigLoader {
             Duration drain = duration(timeouts.get("drain"), Duration.ofSeconds(30));
             int maxHeader = (int) size(limits.get("max-header-size"), 16 * 1024, 1024, 1024 * 1024);
             int maxConnections = (int) integer(limits.get("max-connections"), 10_000, 1, 10_000_000);
+            GatewayConfig.Underscores underscores = underscores(limits.get("underscores-in-headers"));
+            int requestBuffer = (int) size(limits.get("request-buffer"), 64 * 1024, 0, 64 * 1024 * 1024);
+            long minBodyRate = rate(limits.get("min-body-rate"), 1024);
 
             if (!errors.isEmpty()) {
                 throw new InvalidConfigException(file.toString(), errors);
             }
             return new GatewayConfig(file, http, proxyProtocol, threads, adminListen, token, registryPath, watch,
                     cacheSize, upstreams, mode, status, redirectUrl, page, ipForward, connect, response, idle,
-                    header, drain, maxHeader, maxConnections);
+                    header, drain, new GatewayConfig.Limits(maxHeader, maxConnections, underscores, requestBuffer,
+                            minBodyRate));
         }
 
         private Map<String, List<InetSocketAddress>> upstreams(Node node) {
@@ -311,11 +316,12 @@ public final class ConfigLoader {
 
         private long size(Node node, long def, long min, long max) {
             String v = text(node, null);
-            if (v == null) {
-                return def;
-            }
+            return v == null ? def : bytes(node, v, def, min, max);
+        }
+
+        private long bytes(Node node, String v, long def, long min, long max) {
             Matcher m = SIZE.matcher(v);
-            if (!m.matches()) {
+            if (!m.matches() || m.group(1).length() > 12) { // 12 digits: no overflow in any unit below
                 error(node, "expected a size such as 16KiB, 1MiB or a number of bytes, not '" + v + "'");
                 return def;
             }
@@ -332,6 +338,35 @@ public final class ConfigLoader {
                 return def;
             }
             return bytes;
+        }
+
+        private GatewayConfig.Underscores underscores(Node node) {
+            String v = text(node, "drop");
+            return switch (v) {
+                case "drop" -> GatewayConfig.Underscores.DROP;
+                case "pass" -> GatewayConfig.Underscores.PASS;
+                case "reject" -> GatewayConfig.Underscores.REJECT;
+                default -> {
+                    error(node, "limits.underscores-in-headers must be drop, pass or reject, not '" + v + "'");
+                    yield GatewayConfig.Underscores.DROP;
+                }
+            };
+        }
+
+        /** A size per second ({@code 1KiB/s}); {@code 0} turns the check off. */
+        private long rate(Node node, long def) {
+            String v = text(node, null);
+            if (v == null) {
+                return def;
+            }
+            if (v.equals("0")) {
+                return 0;
+            }
+            if (!v.endsWith("/s")) {
+                error(node, "expected a rate such as 1KiB/s, or 0 for none, not '" + v + "'");
+                return def;
+            }
+            return bytes(node, v.substring(0, v.length() - 2), def, 1, 1L << 40);
         }
 
         private Path path(Node node, String def) {

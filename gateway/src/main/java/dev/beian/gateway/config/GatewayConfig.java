@@ -31,8 +31,20 @@ public record GatewayConfig(
         Duration idleTimeout,
         Duration headerTimeout,
         Duration drainTimeout,
-        int maxHeaderSize,
-        int maxConnections) {
+        Limits limits) {
+
+    /**
+     * {@code limits} of SPEC §4: what one client may cost the gateway and its apps.
+     *
+     * @param requestBuffer a body up to this many bytes is read whole before an upstream connection is taken
+     * @param minBodyRate bytes per second a body must average after {@code timeouts.header} of grace; 0: off
+     */
+    public record Limits(int maxHeaderSize, int maxConnections, Underscores underscores, int requestBuffer,
+                         long minBodyRate) {
+    }
+
+    /** {@code limits.underscores-in-headers}: what becomes of a field such as {@code Transfer_Encoding}. */
+    public enum Underscores { DROP, PASS, REJECT }
 
     /** How a blocked request is answered. */
     public enum BlockMode { PAGE, REDIRECT }

@@ -18,22 +18,45 @@ import java.util.function.Supplier;
  * names come only from gateway.yaml.
  */
 public final class GatewayMetrics {
-    private final Counter[] requests = new Counter[Outcome.values().length];
+    /**
+     * SPEC §9: at most 16 fixed buckets from 1 ms to 30 s, the same on every replica so that they add up
+     * across a fleet (a percentile histogram would publish some 70 per outcome).
+     */
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30),
+    };
+
+    /** The {@code protocol} label: which HTTP the client spoke. */
+    public enum Protocol {
+        HTTP1("http1"), H2("h2");
+
+        private final String label;
+
+        Protocol(String label) {
+            this.label = label;
+        }
+    }
+
+    private final Counter[][] requests = new Counter[Protocol.values().length][Outcome.values().length];
     private final Timer[] durations = new Timer[Outcome.values().length];
     private final Map<String, EnumMap<UpstreamErrorKind, Counter>> upstreamErrors = new HashMap<>();
 
     public GatewayMetrics(MeterRegistry registry, Set<String> upstreams, Supplier<Number> activeConnections) {
         for (Outcome outcome : Outcome.values()) {
-            requests[outcome.ordinal()] = Counter.builder("beian_requests")
-                    .description("Requests by how they ended")
-                    .tag("outcome", outcome.label())
-                    .register(registry);
+            for (Protocol protocol : Protocol.values()) {
+                requests[protocol.ordinal()][outcome.ordinal()] = Counter.builder("beian_requests")
+                        .description("Requests by how they ended")
+                        .tag("outcome", outcome.label())
+                        .tag("protocol", protocol.label)
+                        .register(registry);
+            }
             durations[outcome.ordinal()] = Timer.builder("beian_request_duration")
                     .description("From the request head to the last byte of the answer")
                     .tag("outcome", outcome.label())
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .serviceLevelObjectives(BUCKETS)
                     .register(registry);
         }
         for (String upstream : upstreams) {
@@ -52,9 +75,14 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    /** One finished request. */
+    /** One finished HTTP/1 request. */
     public void request(Outcome outcome, long startNanos) {
-        requests[outcome.ordinal()].increment();
+        request(Protocol.HTTP1, outcome, startNanos);
+    }
+
+    /** One finished request. */
+    public void request(Protocol protocol, Outcome outcome, long startNanos) {
+        requests[protocol.ordinal()][outcome.ordinal()].increment();
         durations[outcome.ordinal()].record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 

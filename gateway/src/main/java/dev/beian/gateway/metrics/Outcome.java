@@ -9,6 +9,10 @@ public enum Outcome {
     NOT_ACCESSED("not_accessed"),
     CANCELLED("cancelled"),
     BAD_REQUEST("bad_request"),
+    /** 421: the Host differs from the TLS connection's SNI. */
+    MISDIRECTED("misdirected"),
+    /** The client went away before its answer was complete; logged with status 499. */
+    CLIENT_ABORT("client_abort"),
     UPSTREAM_ERROR("upstream_error"),
     UPSTREAM_TIMEOUT("upstream_timeout");
 

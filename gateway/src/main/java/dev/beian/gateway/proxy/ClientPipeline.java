@@ -36,7 +36,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     public ClientPipeline(ProxyContext context, ChannelGroup clients) {
         this.context = context;
-        this.limit = new ConnectionLimit(context.config().maxConnections());
+        this.limit = new ConnectionLimit(context.config().limits().maxConnections());
         this.clients = clients;
     }
 
@@ -59,7 +59,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
         p.addLast(HEADER_TIMEOUT, headerTimeout);
         p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
-        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.maxHeaderSize()));
+        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.limits().maxHeaderSize()));
         p.addLast(FRAMING, new FramingEnforcer());
         p.addLast("proxy", new ProxyHandler(context, headerTimeout));
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -17,9 +18,11 @@ import java.util.List;
 
 /**
  * The client side's HTTP/1.1 codec: Netty's request decoder and response encoder, as {@code HttpServerCodec}
- * pairs them (a response to HEAD has no body), with one thing added: requests with obsolete line folding
- * (RFC 9112 §5.2) are marked invalid. Netty's decoder unfolds such lines silently, and a proxy that
- * unfolds what its origin might read differently is a request-smuggling vector; the spec answers them 400.
+ * pairs them (a response to HEAD has no body), with two checks added: requests with obsolete line folding
+ * (RFC 9112 §5.2) are marked invalid, and so is a request line that is not exactly {@link RequestLine}'s
+ * strict form. Netty's decoder unfolds folded lines silently and splits a request line on any whitespace,
+ * and a proxy that reads a head differently from its origin is a request-smuggling vector; the spec answers
+ * them 400. Response heads are written back byte for byte ({@link Latin1Head}).
  * Netty's decoder already refuses Content-Length with Transfer-Encoding, differing Content-Lengths, a
  * final coding other than chunked, and bad chunk sizes; {@link FramingEnforcer} turns all of these into
  * a 400 and a close.
@@ -52,6 +55,8 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
         private boolean inHeaders;
         private boolean folded;
         private ByteBuf current;
+        /** Where this decode step began: the request line, and only CR/LF before it, lie at or after it. */
+        private int stepStart;
 
         Decoder(HttpDecoderConfig config) {
             super(config);
@@ -65,6 +70,7 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
             }
             int before = out.size();
             current = buffer;
+            stepStart = buffer.readerIndex();
             try {
                 super.decode(ctx, buffer, out);
             } finally {
@@ -87,7 +93,26 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
             // Called right after the request line is consumed and before the header lines are read.
             inHeaders = true;
             folded = current != null && hasFold(current, false);
+            if (current != null) {
+                checkRequestLine(current);
+            }
             return super.createMessage(initialLine);
+        }
+
+        /** The line just consumed ends at the LF before the reader index; throwing makes the request invalid. */
+        private void checkRequestLine(ByteBuf buf) {
+            int end = buf.readerIndex() - 1; // the LF
+            if (end > stepStart && buf.getByte(end - 1) == '\r') {
+                end--;
+            }
+            int start = end;
+            while (start > stepStart && buf.getByte(start - 1) != '\n') {
+                start--;
+            }
+            String problem = RequestLine.problem(buf, start, end);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + " (RFC 9112 §3)");
+            }
         }
 
         /** A header line starting with SP or HTAB before the head's empty line. */
@@ -117,6 +142,11 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
 
     final class Encoder extends HttpResponseEncoder {
         private HttpMethod method;
+
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            Latin1Head.writeHeaders(headers, buf);
+        }
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {

@@ -26,6 +26,7 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private boolean waitingForHead = true;
     private boolean sawBytes;
+    private long headStart = System.nanoTime();
 
     HeaderReadTimeout(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -38,6 +39,7 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        headStart = System.nanoTime();
         arm();
         ctx.fireChannelActive();
     }
@@ -46,9 +48,15 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         sawBytes = true;
         if (waitingForHead && timer == null) {
+            headStart = System.nanoTime();
             arm();
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** When the head being waited for began: its first byte, or the connection's opening for the first. */
+    long headStartedAt() {
+        return headStart;
     }
 
     /** The exchange handler got a complete request head. */

@@ -27,37 +27,48 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    /** Removes the hop-by-hop fields, including those the Connection field names. */
+    /** Removes the hop-by-hop fields, including those the Connection field names (a response's head). */
     static void strip(HttpHeaders headers) {
-        List<String> named = null;
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.strip();
-                if (!name.isEmpty()) {
-                    if (named == null) {
-                        named = new ArrayList<>(2);
-                    }
-                    named.add(name);
-                }
-            }
-        }
-        if (named != null) {
-            for (String name : named) {
-                headers.remove(name);
-            }
+        for (String name : connectionTokens(headers)) {
+            headers.remove(name);
         }
         for (AsciiString field : FIELDS) {
             headers.remove(field);
         }
     }
 
+    /** True for a fixed hop-by-hop field name (any case). */
+    static boolean isHopByHop(CharSequence name) {
+        for (AsciiString field : FIELDS) {
+            if (field.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The field names the Connection field lists, as written. */
+    static List<String> connectionTokens(HttpHeaders headers) {
+        List<String> named = List.of();
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.strip();
+                if (!name.isEmpty()) {
+                    if (named.isEmpty()) {
+                        named = new ArrayList<>(2);
+                    }
+                    named.add(name);
+                }
+            }
+        }
+        return named;
+    }
+
     /** True when the Connection field lists {@code token} (case-insensitive). */
     static boolean connectionHas(HttpHeaders headers, String token) {
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String t : connection.split(",")) {
-                if (t.strip().equalsIgnoreCase(token)) {
-                    return true;
-                }
+        for (String t : connectionTokens(headers)) {
+            if (t.equalsIgnoreCase(token)) {
+                return true;
             }
         }
         return false;

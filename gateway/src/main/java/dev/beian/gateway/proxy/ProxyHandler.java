@@ -2,6 +2,7 @@ package dev.beian.gateway.proxy;
 
 import dev.beian.decision.Decision;
 import dev.beian.gateway.block.Answers;
+import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.Outcome;
 import dev.beian.gateway.metrics.UpstreamErrorKind;
 import dev.beian.registry.Registry;
@@ -10,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -69,9 +71,42 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private long discardBudget;
     private String clientAddress;
 
+    /** Time the client was not read because of the gateway (upstream slower, queue full), for the body rate. */
+    private long pausedNanos;
+    private long pausedSince;
+
     ProxyHandler(ProxyContext context, HeaderReadTimeout headerTimeout) {
         this.context = context;
         this.headerTimeout = headerTimeout;
+    }
+
+    /** Stops reading the client; the time it stays stopped is not held against its body rate. */
+    private void pauseClient() {
+        if (pausedSince == 0) {
+            pausedSince = System.nanoTime() | 1; // never 0 while paused
+        }
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    private void resumeClient() {
+        if (pausedSince != 0) {
+            pausedNanos += System.nanoTime() - pausedSince;
+            pausedSince = 0;
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** Total time the client was paused by the gateway, up to now. */
+    private long pausedNanos(long now) {
+        return pausedNanos + (pausedSince == 0 ? 0 : now - pausedSince);
+    }
+
+    /** The client's address, read once per connection (after the PROXY header, when there is one). */
+    private String client() {
+        if (clientAddress == null) {
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
+        return clientAddress;
     }
 
     @Override
@@ -93,7 +128,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!queued.isEmpty() || !acceptsNow(msg)) {
             queued.add(msg);
-            ctx.channel().config().setAutoRead(false);
+            pauseClient();
             return;
         }
         dispatch(msg);
@@ -136,7 +171,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (queued.isEmpty() && state != State.CLOSING && ctx.channel().isActive()) {
             boolean upstreamBlocked = state == State.FORWARD && exchange.upstream != null && !exchange.upstream.isWritable();
             if (!upstreamBlocked) {
-                ctx.channel().config().setAutoRead(true);
+                resumeClient();
                 ctx.read();
             }
         }
@@ -167,8 +202,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HeaderReadTimeout.EXPIRED) {
             if (state == State.IDLE && queued.isEmpty()) {
-                context.metrics().request(Outcome.BAD_REQUEST, System.nanoTime());
-                answerAndClose(Answers.of(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.BAD_REQUEST.label(), false));
+                localFailure(HttpResponseStatus.REQUEST_TIMEOUT);
             }
         } else if (evt instanceof IdleStateEvent) {
             // Nothing read or written for timeouts.idle: between requests, or in the middle of a request
@@ -188,15 +222,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 ex.abandon();
                 closeNow();
             } else if (state == State.FORWARD && !waitingForUpstream) {
-                Exchange ex = exchange;
-                exchange = null;
-                ex.abandon(); // half a request: the upstream connection is closed, never pooled
-                ex.finish(Outcome.BAD_REQUEST, ex.responseStarted ? ex.status : 408);
-                if (ex.responseStarted) {
-                    closeNow();
-                } else {
-                    answerAndClose(Answers.of(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.BAD_REQUEST.label(), false));
-                }
+                exchange.bodyTimedOut();
             }
         } else if (evt == DRAIN) {
             if (state == State.IDLE && queued.isEmpty()) {
@@ -213,6 +239,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSING;
         if (exchange != null) {
+            // SPEC §7: a client gone mid-exchange is counted and logged (499, as nginx does) and its upstream
+            // connection is closed, never pooled half-used. An exchange that already ended is not counted twice.
+            exchange.finish(Outcome.CLIENT_ABORT, 499);
             exchange.abandon();
         }
         releaseQueued();
@@ -238,10 +267,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         headerTimeout.headReceived();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !context.draining() && !closeAfterExchange;
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        if (clientAddress == null) { // once per connection: the PROXY header, if any, has been read by now
-            clientAddress = ClientAddress.of(ctx.channel());
-        }
-        String client = clientAddress;
+        String client = client();
         if (request.method().equals(HttpMethod.CONNECT)) {
             badRequest(request, client, null, HttpResponseStatus.METHOD_NOT_ALLOWED, start);
             return;
@@ -253,9 +279,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             badRequest(request, client, null, HttpResponseStatus.BAD_REQUEST, start);
             return;
         }
+        if (context.config().limits().underscores() == GatewayConfig.Underscores.REJECT
+                && UpstreamRequestHead.hasUnderscoreName(request.headers())) {
+            badRequest(request, client, authority == null ? null : authority.value(), HttpResponseStatus.BAD_REQUEST,
+                    start);
+            return;
+        }
         Registry registry = context.registry().current();
-        if (authority == null) { // HTTP/1.0 without Host: nothing filed can match
-            block(request, client, "", dev.beian.decision.BlockReason.UNFILED, keepAlive, expectContinue, start);
+        if (authority == null) { // HTTP/1.0 without Host: nothing filed can match; logged and shown as "-"
+            block(request, client, null, dev.beian.decision.BlockReason.UNFILED, keepAlive, expectContinue, start);
             return;
         }
         Decision decision = context.decider().decide(registry, authority.value());
@@ -283,7 +315,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         long length = HttpUtil.getContentLength(request, -1L);
         boolean largeBody = length > DISCARD_BUDGET || length < 0 && HttpUtil.isTransferEncodingChunked(request);
         boolean keep = keepAlive && !expectContinue && !largeBody;
-        FullHttpResponse answer = context.blockAnswers().answer(reason, host, keep);
+        FullHttpResponse answer = context.blockAnswers().answer(reason, host == null ? "-" : host, keep);
         if (keep && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // 1.0 closes otherwise
         }
@@ -327,18 +359,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onViolation(FramingViolation violation) {
-        context.metrics().request(Outcome.BAD_REQUEST, System.nanoTime());
+        if (state == State.DISCARD_BODY) {
+            closeNow(); // a bad chunk in a blocked request's body: its answer is out already
+            return;
+        }
         if (exchange != null) {
             // A bad chunk in a body being forwarded: the upstream has part of a request; it must not be reused.
             Exchange ex = exchange;
             exchange = null;
+            ex.finish(Outcome.BAD_REQUEST, ex.responseStarted ? ex.status : violation.status().code());
             ex.abandon();
             if (ex.responseStarted) {
                 closeNow();
                 return;
             }
+            answerAndClose(Answers.of(violation.status(), Outcome.BAD_REQUEST.label(), false));
+            return;
         }
-        answerAndClose(Answers.of(violation.status(), Outcome.BAD_REQUEST.label(), false));
+        localFailure(violation.status());
+    }
+
+    /**
+     * A head that never became a request (malformed, too large, too slow): counted and logged from the
+     * head's first byte, with what little is known of it, then answered and closed.
+     */
+    private void localFailure(HttpResponseStatus status) {
+        long start = headerTimeout.headStartedAt();
+        context.metrics().request(Outcome.BAD_REQUEST, start);
+        context.accessLog().request(client(), null, "-", "-", status.code(), Outcome.BAD_REQUEST.label(), null, start);
+        answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
     }
 
     private void answerAndClose(FullHttpResponse response) {
@@ -367,14 +416,24 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(request, client, authority, upstream, keepAlive, start);
         exchange = ex;
         state = State.FORWARD;
-        ex.rewriteRequestHead();
         if (expectContinue) {
             // Like nginx, the gateway answers 100 itself once it has decided to forward: the decision is what
             // a client waits for, and upstreams that never send 100 would otherwise stall the client.
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ctx.channel().config().setAutoRead(false); // until the upstream connection is there
+        ex.startBodyClock();
+        if (ex.bufferBodyFirst()) {
+            ex.buffering = true; // the body is read on; connect() once it is whole or outgrows the buffer
+            return;
+        }
+        pauseClient(); // until the upstream connection is there
         ex.connect();
+    }
+
+    /** Bytes queued on {@code ch} that the socket has not taken yet. */
+    private static long pendingWriteBytes(Channel ch) {
+        ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
@@ -416,8 +475,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         final String method;
         final String path;
         final boolean clientHttp10;
+        final boolean chunked;
+        final long declaredLength;
+        final boolean websocket;
         boolean clientKeepAlive;
-        boolean websocket;
+        boolean finished;
+        /** Reading the body into pendingBody before taking a connection ({@code limits.request-buffer}). */
+        boolean buffering;
+        /** The last request byte was written to the upstream: the response timer runs. */
+        boolean requestWritten;
+        BodyRate bodyRate;
+        ScheduledFuture<?> bodyTimer;
         boolean requestComplete;
         boolean responseStarted;
         boolean upstreamKeepAlive;
@@ -443,34 +511,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             this.method = request.method().name();
             this.path = request.uri();
             this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+            this.chunked = HttpUtil.isTransferEncodingChunked(request);
+            this.declaredLength = chunked ? -1 : HttpUtil.getContentLength(request, -1L);
+            this.websocket = request.method().equals(HttpMethod.GET)
+                    && "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))
+                    && HopByHop.connectionHas(request.headers(), "upgrade");
         }
 
-        /** SPEC §7: hop-by-hop fields out, X-Forwarded-*, Via, Host; origin form; HTTP/1.1 to the upstream. */
-        void rewriteRequestHead() {
-            HttpHeaders h = request.headers();
-            boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-            websocket = request.method().equals(HttpMethod.GET)
-                    && "websocket".equalsIgnoreCase(h.get(HttpHeaderNames.UPGRADE))
-                    && HopByHop.connectionHas(h, "upgrade");
-            HopByHop.strip(h);
-            h.remove(HttpHeaderNames.EXPECT); // answered by the gateway (see forward)
-            if (chunked) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        /** A body that fits {@code limits.request-buffer} is read whole before a connection is taken. */
+        boolean bufferBodyFirst() {
+            int limit = context.config().limits().requestBuffer();
+            return chunked ? limit > 0 : declaredLength > 0 && declaredLength <= limit;
+        }
+
+        /**
+         * The head for the upstream, written now that the body's framing is known: a body read whole is sent
+         * with the length the gateway counted; one still arriving keeps the client's kind of framing, in
+         * the gateway's own words.
+         */
+        private HttpRequest upstreamHead() {
+            UpstreamRequestHead.Framing framing;
+            if (chunked) { // the whole body is in pendingBody when the request completed before the connection
+                framing = requestComplete ? UpstreamRequestHead.Framing.length(bodyBytes)
+                        : UpstreamRequestHead.Framing.CHUNKED;
+            } else {
+                framing = declaredLength >= 0 ? UpstreamRequestHead.Framing.length(declaredLength)
+                        : UpstreamRequestHead.Framing.NONE; // RFC 9112 §6.3: a request without either has no body
             }
-            if (websocket) {
-                h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            }
-            if (authority.fromTarget()) {
-                h.set(HttpHeaderNames.HOST, authority.value());
-                request.setUri(authority.originForm());
-            }
-            String forwardedFor = h.get("X-Forwarded-For");
-            h.set("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? client : forwardedFor + ", " + client);
-            h.set("X-Forwarded-Proto", "http");
-            h.set("X-Forwarded-Host", authority.value());
-            appendVia(h);
-            request.setProtocolVersion(HttpVersion.HTTP_1_1);
+            return UpstreamRequestHead.of(request, authority, client, framing, context.config().limits().underscores(),
+                    websocket);
         }
 
         void connect() {
@@ -502,7 +571,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upstream.pipeline().get(UpstreamHandler.class).bind(this);
             upstream.config().setAutoRead(true);
             Channel ch = upstream;
-            ChannelFuture write = upstream.write(request);
+            ChannelFuture write = upstream.write(upstreamHead());
             if (pendingBody != null) {
                 HttpContent piece;
                 while ((piece = pendingBody.poll()) != null) {
@@ -528,14 +597,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (upstream != null && upstream.isWritable()) {
-                ctx.channel().config().setAutoRead(true);
+                resumeClient();
                 ctx.read();
             }
         }
 
         void requestContent(HttpContent content) {
-            if (content instanceof LastHttpContent) {
+            if (content instanceof LastHttpContent last) {
                 requestComplete = true;
+                cancelBodyTimer();
+                if (!last.trailingHeaders().isEmpty()) {
+                    last.trailingHeaders().clear(); // request trailers are not passed on (see README)
+                }
             }
             bodyBytes += content.content().readableBytes();
             if (upstream == null) {
@@ -543,6 +616,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     pendingBody = new ArrayDeque<>(4);
                 }
                 pendingBody.add(content);
+                if (buffering && (requestComplete || bodyBytes > context.config().limits().requestBuffer())) {
+                    buffering = false;
+                    if (!requestComplete) {
+                        pauseClient(); // until the upstream connection is there
+                    }
+                    connect();
+                }
                 return;
             }
             Channel ch = upstream;
@@ -551,7 +631,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (requestComplete) {
                 armResponseTimer(write);
             } else if (!upstream.isWritable()) {
-                ctx.channel().config().setAutoRead(false); // upstream is slower than the client: pause
+                pauseClient(); // upstream is slower than the client: pause
             }
         }
 
@@ -587,9 +667,79 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return true;
         }
 
+        /** {@code limits.min-body-rate}: from the head on, checked once a second while a body arrives. */
+        void startBodyClock() {
+            long rate = context.config().limits().minBodyRate();
+            if (rate <= 0 || !chunked && declaredLength <= 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            bodyRate = new BodyRate(rate, context.config().headerTimeout().toNanos(), now, pausedNanos(now));
+            bodyTimer = ctx.executor().schedule(this::checkBodyRate, 1, TimeUnit.SECONDS);
+        }
+
+        private void checkBodyRate() {
+            bodyTimer = null;
+            if (abandoned || exchange != this || requestComplete) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (bodyRate.tooSlow(now, pausedNanos(now), bodyBytes)) {
+                bodyTimedOut();
+                return;
+            }
+            bodyTimer = ctx.executor().schedule(this::checkBodyRate, 1, TimeUnit.SECONDS);
+        }
+
+        private void cancelBodyTimer() {
+            if (bodyTimer != null) {
+                bodyTimer.cancel(false);
+                bodyTimer = null;
+            }
+        }
+
+        /**
+         * The client's body stopped arriving ({@code timeouts.idle}) or arrives slower than
+         * {@code limits.min-body-rate}: 408 and close; half a request never stays on an upstream connection.
+         */
+        void bodyTimedOut() {
+            exchange = null;
+            abandon();
+            finish(Outcome.BAD_REQUEST, responseStarted ? status : 408);
+            if (responseStarted) {
+                closeNow();
+            } else {
+                answerAndClose(Answers.of(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.BAD_REQUEST.label(), false));
+            }
+        }
+
+        /**
+         * The upstream connection saw no traffic for {@code timeouts.idle}. While request bytes wait to be
+         * written, the upstream has stopped reading the body: the exchange ends (504 before an answer), the
+         * client is not left paused forever. Waiting for the answer is the response timer's business.
+         */
+        @Override
+        public void upstreamIdle() {
+            if (abandoned || exchange != this || state != State.FORWARD || requestWritten || upstream == null
+                    || pendingWriteBytes(upstream) == 0) {
+                return;
+            }
+            context.metrics().upstreamError(upstream0.name, UpstreamErrorKind.TIMEOUT);
+            if (responseStarted) {
+                finish(Outcome.UPSTREAM_TIMEOUT, status);
+                abandon();
+                closeNow();
+            } else {
+                failBeforeResponse(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
+            }
+        }
+
         /** SPEC §7: the response timeout runs from the last request byte written. */
         private void armResponseTimer(ChannelFuture lastWrite) {
             lastWrite.addListener(f -> {
+                if (f.isSuccess()) {
+                    requestWritten = true;
+                }
                 if (f.isSuccess() && !responseStarted && !abandoned && responseTimer == null) {
                     responseTimer = ctx.executor().schedule(this::responseTimedOut,
                             context.config().responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -671,9 +821,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
             HttpHeaders h = response.headers();
             boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-            boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+            long length = chunked ? -1 : HttpUtil.getContentLength(response, -1L);
+            boolean hasLength = length >= 0;
             boolean noBody = request.method().equals(HttpMethod.HEAD) || s.code() == 204 || s.code() == 304;
             HopByHop.strip(h);
+            // Framing is the gateway's own in this direction too: a Connection token of the upstream's cannot
+            // remove it, and the length is written as the decoder read it.
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (hasLength) {
+                h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            }
             if (chunked && !noBody) {
                 if (clientHttp10) { // HTTP/1.0 has no chunked coding: delimit by closing
                     clientKeepAlive = false;
@@ -746,10 +903,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         public void upstreamWritabilityChanged(boolean writable) {
             if (state == State.FORWARD && !requestComplete || state == State.TUNNEL) {
                 if (writable && queued.isEmpty()) {
-                    ctx.channel().config().setAutoRead(true);
+                    resumeClient();
                     ctx.read();
                 } else if (!writable) {
-                    ctx.channel().config().setAutoRead(false);
+                    pauseClient();
                 }
             }
         }
@@ -793,6 +950,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         /** The request ended: counted once, logged once, however it ended. */
         void finish(Outcome outcome, int answerStatus) {
+            if (finished) {
+                return;
+            }
+            finished = true;
             context.metrics().request(outcome, start);
             context.accessLog().request(client, authority.value(), method, path, answerStatus, outcome.label(),
                     upstream0.name, start);
@@ -822,6 +983,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             abandoned = true;
             cancelResponseTimer();
+            cancelBodyTimer();
             if (pendingBody != null) {
                 HttpContent piece;
                 while ((piece = pendingBody.poll()) != null) {
@@ -859,7 +1021,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 upstream.pipeline().remove("idle");
             }
             drainQueueIntoTunnel();
-            ctx.channel().config().setAutoRead(true);
+            resumeClient();
             ctx.read();
         }
 
@@ -877,7 +1039,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             upstream.writeAndFlush(msg);
             if (!upstream.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
+                pauseClient();
             }
         }
     }

@@ -50,8 +50,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && listener == null) {
-            ctx.close();
+        if (evt instanceof IdleStateEvent) {
+            if (listener == null) {
+                ctx.close();
+            } else {
+                listener.upstreamIdle();
+            }
             return;
         }
         ReferenceCountUtil.release(evt);

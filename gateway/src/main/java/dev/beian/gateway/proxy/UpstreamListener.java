@@ -8,5 +8,8 @@ interface UpstreamListener {
 
     void upstreamClosed();
 
+    /** No traffic on the upstream connection for {@code timeouts.idle}. */
+    void upstreamIdle();
+
     void upstreamFailed(Throwable cause);
 }

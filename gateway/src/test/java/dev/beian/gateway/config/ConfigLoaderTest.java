@@ -40,8 +40,11 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(3), c.connectTimeout());
         assertEquals(Duration.ofSeconds(60), c.responseTimeout());
         assertEquals(Duration.ofSeconds(10), c.headerTimeout());
-        assertEquals(16 * 1024, c.maxHeaderSize());
-        assertEquals(10_000, c.maxConnections());
+        assertEquals(16 * 1024, c.limits().maxHeaderSize());
+        assertEquals(10_000, c.limits().maxConnections());
+        assertEquals(GatewayConfig.Underscores.DROP, c.limits().underscores());
+        assertEquals(64 * 1024, c.limits().requestBuffer());
+        assertEquals(1024, c.limits().minBodyRate());
         assertTrue(c.registryPath().endsWith(Path.of("config", "registry.yaml")), "relative to the config's folder");
         assertTrue(c.registryWatch());
         assertTrue(c.ipHostsForward());
@@ -75,6 +78,11 @@ class ConfigLoaderTest {
                 Arguments.of(up + "timeouts:\n  idle: 0s\n", "4:9", "above zero"),
                 Arguments.of(up + "limits:\n  max-header-size: 16kb\n", "4:20", "expected a size"),
                 Arguments.of(up + "limits:\n  max-connections: many\n", "4:20", "expected a whole number"),
+                Arguments.of(up + "limits:\n  max-header-size: 99999999999999999999\n", "4:20", "expected a size"),
+                Arguments.of(up + "limits:\n  underscores-in-headers: allow\n", "4:27", "drop, pass or reject"),
+                Arguments.of(up + "limits:\n  request-buffer: 1GiB\n", "4:19", "expected a size from 0 to"),
+                Arguments.of(up + "limits:\n  min-body-rate: 1KiB\n", "4:18", "expected a rate such as 1KiB/s"),
+                Arguments.of(up + "limits:\n  min-body-rate: fast/s\n", "4:18", "expected a size"),
                 Arguments.of(up + "threads: -1\n", "3:10", "from 0 to 1024"),
                 Arguments.of(up + "block:\n  mode: banner\n", "4:9", "block.mode must be page or redirect"),
                 Arguments.of(up + "block:\n  status: 200\n", "4:11", "from 400 to 599"),
@@ -97,6 +105,26 @@ class ConfigLoaderTest {
         ConfigError first = e.errors().get(0);
         assertEquals(position, first.line() + ":" + first.column(), e.errors().toString());
         assertTrue(first.message().contains(words), first.message());
+    }
+
+    @Test
+    void limitsOfRequestHygiene() throws Exception {
+        GatewayConfig c = load("""
+                upstreams:
+                  default: [127.0.0.1:3000]
+                limits:
+                  underscores-in-headers: reject
+                  request-buffer: 0
+                  min-body-rate: 10KiB/s
+                """, Map.of());
+        assertEquals(GatewayConfig.Underscores.REJECT, c.limits().underscores());
+        assertEquals(0, c.limits().requestBuffer());
+        assertEquals(10 * 1024, c.limits().minBodyRate());
+        assertEquals(0, load("upstreams:\n  default: [127.0.0.1:3000]\nlimits:\n  min-body-rate: 0\n", Map.of())
+                .limits().minBodyRate(), "0 turns the check off");
+        assertEquals(GatewayConfig.Underscores.PASS, load(
+                "upstreams:\n  default: [127.0.0.1:3000]\nlimits:\n  underscores-in-headers: pass\n", Map.of())
+                .limits().underscores());
     }
 
     @Test

@@ -1,0 +1,160 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.gateway.config.GatewayConfig.Underscores;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The head an upstream receives, written by the gateway from what it parsed and decided (SPEC §7): never
+ * the client's head edited in place. Host is the authority the decision was made on; the framing is the
+ * gateway's own ({@link Framing}); X-Forwarded-*, Forwarded and Via are the gateway's. Of the client's
+ * fields only end-to-end ones are copied, in the client's order: not the hop-by-hop ones, not those its
+ * {@code Connection} names, not those the gateway writes itself (so that no {@code Connection} token can
+ * remove Host or the framing from what the upstream sees), and not names with an underscore unless
+ * {@code limits.underscores-in-headers: pass} (some app stacks read {@code Transfer_Encoding} as
+ * {@code Transfer-Encoding}).
+ */
+final class UpstreamRequestHead {
+    /**
+     * Fields the gateway writes itself: a client's copies are never passed on as they are. X-Forwarded-For
+     * and Via keep the client's values, to which the gateway appends its own.
+     */
+    private static final AsciiString[] WRITTEN_BY_GATEWAY = {
+        HttpHeaderNames.HOST,               // RFC 9112 §3.2.2: the authority the decision was made on
+        HttpHeaderNames.CONTENT_LENGTH,     // RFC 9112 §6: framing is per hop, written from the parsed body
+        HttpHeaderNames.TRANSFER_ENCODING,  // RFC 9112 §6.1
+        HttpHeaderNames.EXPECT,             // RFC 9110 §10.1.1: 100-continue is answered by the gateway
+        AsciiString.cached("x-forwarded-for"),
+        AsciiString.cached("x-forwarded-proto"),
+        AsciiString.cached("x-forwarded-host"),
+        AsciiString.cached("forwarded"),    // RFC 7239: replaced, never trusted from a client
+        HttpHeaderNames.VIA,                // RFC 9110 §7.6.3
+    };
+    private static final String VIA = "1.1 beian-gateway";
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withNameValidation(false).withValueValidation(false); // the decoder validated the client's fields
+
+    /** How the body goes to the upstream: none, a length the gateway counted or was told, or chunked. */
+    record Framing(long length, boolean chunked) {
+        static final Framing NONE = new Framing(-1, false);
+        static final Framing CHUNKED = new Framing(-1, true);
+
+        static Framing length(long length) {
+            return new Framing(length, false);
+        }
+    }
+
+    private UpstreamRequestHead() {
+    }
+
+    /**
+     * @param client    the client's address, appended to X-Forwarded-For
+     * @param websocket a WebSocket upgrade the gateway passes on
+     */
+    static HttpRequest of(HttpRequest request, Authority authority, String client, Framing framing,
+                          Underscores underscores, boolean websocket) {
+        HttpHeaders from = request.headers();
+        HttpHeaders to = HEADERS.newHeaders();
+        to.add(HttpHeaderNames.HOST, authority.value());
+        List<String> named = HopByHop.connectionTokens(from);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> field = it.next();
+            CharSequence name = field.getKey();
+            if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !isNamed(named, name)
+                    && (underscores == Underscores.PASS || !hasUnderscore(name))) {
+                to.add(name, field.getValue());
+            }
+        }
+        if (framing.chunked()) {
+            to.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (framing.length() >= 0) {
+            to.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+        }
+        if (websocket) {
+            to.add(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            to.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+        to.add("X-Forwarded-For", append(from.getAll("X-Forwarded-For"), client));
+        to.add("X-Forwarded-Proto", "http");
+        to.add("X-Forwarded-Host", authority.value());
+        to.add("Forwarded", "for=" + forwardedNode(client) + ";proto=http;host=" + quoted(authority.value()));
+        to.add(HttpHeaderNames.VIA, append(from.getAll(HttpHeaderNames.VIA), VIA));
+        String target = authority.fromTarget() ? authority.originForm() : request.uri();
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, to);
+    }
+
+    /** True when the client's head has a field name with an underscore ({@code reject} answers it 400). */
+    static boolean hasUnderscoreName(HttpHeaders headers) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            if (hasUnderscore(it.next().getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasUnderscore(CharSequence name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) == '_') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWrittenByGateway(CharSequence name) {
+        for (AsciiString field : WRITTEN_BY_GATEWAY) {
+            if (field.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNamed(List<String> named, CharSequence name) {
+        for (int i = 0; i < named.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String append(List<String> values, String own) {
+        StringBuilder sb = new StringBuilder();
+        for (String v : values) {
+            if (!v.isBlank()) {
+                sb.append(v.strip()).append(", ");
+            }
+        }
+        return sb.append(own).toString();
+    }
+
+    /** RFC 7239 §6: an IPv6 address is bracketed and, like anything with a colon, quoted. */
+    private static String forwardedNode(String client) {
+        return client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
+    }
+
+    /** RFC 7239 §4: a value that is not a token (a port's colon, an IPv6 literal) is a quoted-string. */
+    private static String quoted(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ':' || c == '[' || c == ']') {
+                return "\"" + value + "\"";
+            }
+        }
+        return value;
+    }
+}
