@@ -123,6 +123,18 @@ class RequestHygieneTest {
         assertEquals("shown", got.header("x-public"));
     }
 
+    @Test
+    void anUpstreamsConnectionFieldCannotRemoveTheResponsesFramingEither() throws Exception {
+        try (RawHttp raw = new RawHttp(fixture.port())) {
+            raw.send("GET /hostile-response HTTP/1.1\r\nHost: example.cn\r\n\r\nGET /next HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+            RawHttp.Response first = raw.read();
+            assertEquals("host=example.cn target=/hostile-response body=0", first.text());
+            assertNotNull(first.header("content-length"), "the client is told where the answer ends");
+            assertEquals("host=example.cn target=/next body=0", raw.read().text(), "and the next answer starts there");
+        }
+        noProblems();
+    }
+
     // ---------------------------------------------------------------- 3. framing written by the gateway
 
     @Test

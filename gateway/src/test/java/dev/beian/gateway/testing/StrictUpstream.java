@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * parsed is recorded as a problem and closed.
  *
  * <p>Answers {@code 200} with {@code host=… target=… body=N}; {@code /slow?ms=N} first waits N ms;
- * {@code /no-read} reads the head and then stops reading (an app that never takes the upload).
+ * {@code /no-read} reads the head and then stops reading (an app that never takes the upload);
+ * {@code /hostile-response} answers with {@code Connection: Content-Length, Transfer-Encoding}.
  */
 public final class StrictUpstream implements AutoCloseable {
     /** One request as it arrived. */
@@ -113,7 +114,10 @@ public final class StrictUpstream implements AutoCloseable {
                 }
                 byte[] answer = ("host=" + r.header("host") + " target=" + r.target() + " body=" + body)
                         .getBytes(StandardCharsets.ISO_8859_1);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
+                // /hostile-response: a Connection field that names the response's own framing
+                String connection = r.target().startsWith("/hostile-response")
+                        ? "Connection: Content-Length, Transfer-Encoding\r\n" : "";
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n" + connection + "\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(answer);
                 out.flush();
