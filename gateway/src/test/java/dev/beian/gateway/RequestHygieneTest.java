@@ -353,7 +353,7 @@ class RequestHygieneTest {
                 c.send("GET /slow?ms=500 HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 upstream.awaitReceived(1, 2000);
             }
-            List<Map<String, Object>> got = lines.await(1, 3000);
+            List<Map<String, Object>> got = lines.await("/slow?ms=500", 1, 3000);
             assertEquals(1, got.size(), got.toString());
             assertEquals(499, got.get(0).get("status"));
             assertEquals("client_abort", got.get(0).get("outcome"));
@@ -367,7 +367,7 @@ class RequestHygieneTest {
         try (var lines = new dev.beian.gateway.testing.AccessLines(); RawHttp c = new RawHttp(fixture.port())) {
             c.send("GET /never-ends HTTP/1.1\r\nHost: exa");
             assertEquals(408, c.read().status());
-            List<Map<String, Object>> got = lines.await(1, 3000);
+            List<Map<String, Object>> got = lines.await("-", 1, 3000);
             assertEquals(1, got.size(), got.toString());
             assertEquals(408, got.get(0).get("status"));
             assertEquals("bad_request", got.get(0).get("outcome"));
@@ -379,7 +379,7 @@ class RequestHygieneTest {
     void aMalformedHeadIsLogged() throws Exception {
         try (var lines = new dev.beian.gateway.testing.AccessLines()) {
             assertEquals(400, exchange("GET /a\tHTTP/1.1\r\nHost: example.cn\r\n\r\n").status());
-            List<Map<String, Object>> got = lines.await(1, 3000);
+            List<Map<String, Object>> got = lines.await("-", 1, 3000);
             assertEquals(1, got.size(), got.toString());
             assertEquals(400, got.get(0).get("status"));
         }
@@ -392,7 +392,7 @@ class RequestHygieneTest {
             assertEquals(451, r.status());
             assertFalse(r.text().contains("<code></code>"), "no empty host on the page");
             assertTrue(r.text().contains("<code>-</code>"));
-            List<Map<String, Object>> got = lines.await(1, 3000);
+            List<Map<String, Object>> got = lines.await("/", 1, 3000);
             assertEquals(1, got.size());
             assertTrue(got.get(0).get("message").toString().contains(" - GET / 451 unfiled "),
                     got.get(0).get("message").toString());

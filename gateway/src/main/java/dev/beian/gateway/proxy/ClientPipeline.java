@@ -10,25 +10,32 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The row of handlers on every client connection, each with one reason to exist:
+ * Builds every client connection's pipeline in named steps, each handler with one reason to exist:
  *
  * <pre>
- * limit ─► [proxy-protocol ─► proxy-address] ─► header-timeout ─► idle ─► http ─► framing ─► proxy
+ * connection:     limit
+ * proxy protocol: [proxy-protocol ─► proxy-address]
+ * (TLS:           to come, here)
+ * timeouts:       header-timeout ─► idle
+ * HTTP/1:         http ─► framing
+ * exchange:       exchange
  * </pre>
  *
  * {@link ConnectionLimit} refuses connections over {@code limits.max-connections}; the PROXY header, when
- * configured, carries the client address; {@link HeaderReadTimeout} bounds how long a head may take;
- * {@code idle} marks connections without traffic for {@code timeouts.idle}; {@link GatewayServerCodec}
- * speaks HTTP/1.1 with the head limits; {@link FramingEnforcer} stops what cannot be framed safely;
- * {@link ProxyHandler} decides and forwards or blocks.
+ * configured, carries the client address; {@link HeaderReadTimeout} bounds how long a head may take (it
+ * sees raw bytes, so it stands before the codec); {@code idle} marks connections without traffic for
+ * {@code timeouts.idle}; {@link GatewayServerCodec} speaks HTTP/1.1 with the head limits;
+ * {@link FramingEnforcer} stops what cannot be framed safely; {@link RequestReceiver} admits each request
+ * and carries it out.
  */
 public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private static final String HEADER_TIMEOUT = "header-timeout";
+    private static final String IDLE = "idle";
     private static final String CODEC = "http";
     private static final String FRAMING = "framing";
 
     /** Fire into a client pipeline (on its loop) when the gateway starts draining. */
-    public static final Object DRAIN = ProxyHandler.DRAIN;
+    public static final Object DRAIN = RequestReceiver.DRAIN;
 
     private final ProxyContext context;
     private final ConnectionLimit limit;
@@ -47,26 +54,43 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        GatewayConfig config = context.config();
         ch.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
+        connection(p);
+        proxyProtocol(p);
+        HeaderReadTimeout headerTimeout = timeouts(p);
+        http1(p);
+        p.addLast("exchange", new RequestReceiver(context, headerTimeout));
+    }
+
+    private void connection(ChannelPipeline p) {
         p.addLast("limit", limit);
-        if (config.proxyProtocol()) {
+    }
+
+    private void proxyProtocol(ChannelPipeline p) {
+        if (context.config().proxyProtocol()) {
             p.addLast("proxy-protocol", new HAProxyMessageDecoder());
             p.addLast("proxy-address", new ProxyProtocolAddress());
         }
-        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
-        p.addLast(HEADER_TIMEOUT, headerTimeout);
-        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
-        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.limits().maxHeaderSize()));
-        p.addLast(FRAMING, new FramingEnforcer());
-        p.addLast("proxy", new ProxyHandler(context, headerTimeout));
     }
 
-    /** After a 101 to a WebSocket upgrade: the connection carries bytes from now on. */
+    private HeaderReadTimeout timeouts(ChannelPipeline p) {
+        GatewayConfig config = context.config();
+        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
+        p.addLast(HEADER_TIMEOUT, headerTimeout);
+        p.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        return headerTimeout;
+    }
+
+    private void http1(ChannelPipeline p) {
+        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, context.config().limits().maxHeaderSize()));
+        p.addLast(FRAMING, new FramingEnforcer());
+    }
+
+    /** After a 101 to a WebSocket upgrade: bytes from now on; the idle step stays to close a silent tunnel. */
     static void becomeTunnel(ChannelPipeline p) {
-        for (String name : new String[] {HEADER_TIMEOUT, FRAMING, "idle", CODEC}) {
+        for (String name : new String[] {HEADER_TIMEOUT, FRAMING, CODEC}) {
             if (p.get(name) != null) {
                 p.remove(name);
             }

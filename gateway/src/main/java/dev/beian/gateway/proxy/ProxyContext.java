@@ -10,10 +10,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What every client connection shares: configuration, the registry in service, the decider, the block
  * answers, the upstreams and their per-loop pools, the meters, and whether the gateway is draining.
+ * A loop's pool is found once per upstream connection taken, not per request byte.
  */
 public final class ProxyContext {
     /** Backpressure: a channel stops being writable above 64 KiB queued and is again below 32 KiB. */
@@ -27,7 +29,8 @@ public final class ProxyContext {
     private final Upstreams upstreams;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
-    private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final Map<EventLoop, UpstreamConnector> connectors = new ConcurrentHashMap<>();
+    private final Function<EventLoop, UpstreamConnector> connectorFactory;
     private volatile boolean draining;
 
     public ProxyContext(GatewayConfig config, Transport transport, RegistryHolder registry, Decider decider,
@@ -40,6 +43,21 @@ public final class ProxyContext {
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.connectorFactory = loop -> new UpstreamPool(loop, this);
+    }
+
+    /** For tests: upstream connections from {@code connectorFactory} instead of real pools. */
+    ProxyContext(GatewayConfig config, RegistryHolder registry, Decider decider, BlockAnswers blockAnswers,
+                 Upstreams upstreams, GatewayMetrics metrics, Function<EventLoop, UpstreamConnector> connectorFactory) {
+        this.config = config;
+        this.transport = null;
+        this.registry = registry;
+        this.decider = decider;
+        this.blockAnswers = blockAnswers;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
+        this.accessLog = new AccessLog();
+        this.connectorFactory = connectorFactory;
     }
 
     GatewayConfig config() {
@@ -74,8 +92,9 @@ public final class ProxyContext {
         return accessLog;
     }
 
-    UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, this));
+    /** The upstream connections of {@code loop}: its own pool, touched by that loop only. */
+    UpstreamConnector connector(EventLoop loop) {
+        return connectors.computeIfAbsent(loop, connectorFactory);
     }
 
     public boolean draining() {

@@ -6,16 +6,17 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of an upstream connection: hands what arrives to the exchange the connection serves,
- * or, while the connection waits in the pool, closes it on anything at all (an idle upstream that sends
- * bytes, closes, or stays idle too long is not one to reuse).
+ * The last step of an upstream connection: hands what happens to the listener the connection serves, or,
+ * while the connection waits in the pool, closes it on anything at all (an idle upstream that sends bytes,
+ * closes, or stays idle too long is not one to reuse).
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
-    private final UpstreamPool pool;
+    private final UpstreamConnection connection;
     private UpstreamListener listener;
+    private Runnable onClose = () -> { };
 
-    UpstreamHandler(UpstreamPool pool) {
-        this.pool = pool;
+    UpstreamHandler(UpstreamConnection connection) {
+        this.connection = connection;
     }
 
     void bind(UpstreamListener listener) {
@@ -26,8 +27,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.listener = null;
     }
 
-    boolean isBound() {
-        return listener != null;
+    /** Run when the connection closes (the pool forgets it). */
+    void onClose(Runnable onClose) {
+        this.onClose = onClose;
+    }
+
+    void timedOut() {
+        if (listener != null) {
+            listener.upstreamTimedOut();
+        }
     }
 
     @Override
@@ -43,7 +51,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (listener != null) {
-            listener.upstreamWritabilityChanged(ctx.channel().isWritable());
+            listener.upstreamWritabilityChanged();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -65,7 +73,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         UpstreamListener l = listener;
         listener = null;
-        pool.forget(ctx.channel());
+        connection.cancelResponseTimeout();
+        onClose.run();
         if (l != null) {
             l.upstreamClosed();
         }

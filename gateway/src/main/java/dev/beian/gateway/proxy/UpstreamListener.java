@@ -1,15 +1,19 @@
 package dev.beian.gateway.proxy;
 
-/** What an upstream channel tells the exchange it currently serves. */
+/** What an upstream connection tells the exchange or tunnel it currently serves. */
 interface UpstreamListener {
     void upstreamRead(Object msg);
 
-    void upstreamWritabilityChanged(boolean writable);
+    void upstreamWritabilityChanged();
 
     void upstreamClosed();
 
-    /** No traffic on the upstream connection for {@code timeouts.idle}. */
+    void upstreamFailed(Throwable cause);
+
+    /** No traffic on the connection for {@code timeouts.idle}. */
     void upstreamIdle();
 
-    void upstreamFailed(Throwable cause);
+    /** No response head within {@code timeouts.response} of the last request byte written. */
+    default void upstreamTimedOut() {
+    }
 }

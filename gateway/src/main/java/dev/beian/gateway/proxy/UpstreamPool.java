@@ -6,8 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.AttributeKey;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -18,17 +18,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to upstreams, one pool per event loop: a client connection and its upstream
- * connection always share a loop, so the pool is touched by one thread only and needs no locks, and
- * bytes never hop threads. Idle connections are reused newest first and closed after {@code timeouts.idle}.
- * A connection is only ever given back by an exchange that ended cleanly on both sides.
+ * connections always share a loop, so the pool is touched by one thread only and needs no locks, and bytes
+ * never hop threads. Idle connections are reused newest first, at most {@link #MAX_IDLE_PER_ADDRESS} per
+ * address (a burst does not leave thousands open), and closed after {@code timeouts.idle}.
  */
-final class UpstreamPool {
-    static final String CODEC = "http";
+final class UpstreamPool implements UpstreamConnector {
+    /** Idle connections kept per upstream address on one event loop; more are closed when released. */
+    static final int MAX_IDLE_PER_ADDRESS = 128;
+    private static final AttributeKey<UpstreamConnection> CONNECTION = AttributeKey.valueOf("beian.upstream");
     private static final AttributeKey<InetSocketAddress> ADDRESS = AttributeKey.valueOf("beian.upstreamAddress");
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
 
     UpstreamPool(EventLoop loop, ProxyContext context) {
         this.loop = loop;
@@ -43,36 +45,39 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        UpstreamConnection connection = new UpstreamConnection(ch, ch.attr(ADDRESS).get(),
+                                UpstreamPool.this::release);
+                        connection.handler().onClose(() -> forget(connection));
+                        ch.attr(CONNECTION).set(connection);
                         // observeOutput: an upstream that reads a large write slowly but steadily is not idle
-                        ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, idleNanos, TimeUnit.NANOSECONDS));
-                        ch.pipeline().addLast(CODEC, new UpstreamCodec());
-                        ch.pipeline().addLast("upstream", new UpstreamHandler(UpstreamPool.this));
+                        ch.pipeline().addLast(UpstreamConnection.IDLE,
+                                new IdleStateHandler(true, 0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
+                        ch.pipeline().addLast("upstream", connection.handler());
                     }
                 });
     }
 
-    /** A connection to {@code address}: an idle pooled one, or a new one. {@code reused} tells which. */
-    Future<Channel> acquire(InetSocketAddress address, boolean[] reused) {
-        ArrayDeque<Channel> channels = idle.get(address);
-        while (channels != null && !channels.isEmpty()) {
-            Channel ch = channels.pollLast();
-            if (ch.isActive()) {
-                reused[0] = true;
-                return loop.newSucceededFuture(ch);
+    @Override
+    public Future<UpstreamConnection> acquire(InetSocketAddress address) {
+        ArrayDeque<UpstreamConnection> connections = idle.get(address);
+        while (connections != null && !connections.isEmpty()) {
+            UpstreamConnection connection = connections.pollLast();
+            if (connection.isActive()) {
+                connection.reused(true);
+                return loop.newSucceededFuture(connection);
             }
         }
-        reused[0] = false;
         return connect(address);
     }
 
-    /** A new connection to {@code address}, never a pooled one. */
-    Future<Channel> connect(InetSocketAddress address) {
-        Promise<Channel> promise = loop.newPromise();
-        ChannelFuture connect = bootstrap.connect(address);
-        connect.channel().attr(ADDRESS).set(address);
+    @Override
+    public Future<UpstreamConnection> connect(InetSocketAddress address) {
+        Promise<UpstreamConnection> promise = loop.newPromise();
+        ChannelFuture connect = bootstrap.clone().attr(ADDRESS, address).connect(address);
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                promise.setSuccess(connect.channel());
+                promise.setSuccess(connect.channel().attr(CONNECTION).get());
             } else {
                 promise.setFailure(f.cause());
             }
@@ -80,23 +85,19 @@ final class UpstreamPool {
         return promise;
     }
 
-    /** Gives a connection back for reuse; it must have finished its exchange cleanly. */
-    void release(Channel ch, InetSocketAddress address) {
-        if (!ch.isActive()) {
+    private void release(UpstreamConnection connection) {
+        ArrayDeque<UpstreamConnection> connections = idle.computeIfAbsent(connection.address(), a -> new ArrayDeque<>());
+        if (connections.size() >= MAX_IDLE_PER_ADDRESS) {
+            connection.channel().close();
             return;
         }
-        ch.pipeline().get(UpstreamHandler.class).unbind();
-        ch.config().setAutoRead(true);
-        idle.computeIfAbsent(address, a -> new ArrayDeque<>()).addLast(ch);
+        connections.addLast(connection);
     }
 
-    void forget(Channel ch) {
-        InetSocketAddress address = ch.attr(ADDRESS).get();
-        if (address != null) {
-            ArrayDeque<Channel> channels = idle.get(address);
-            if (channels != null) {
-                channels.remove(ch);
-            }
+    private void forget(UpstreamConnection connection) {
+        ArrayDeque<UpstreamConnection> connections = idle.get(connection.address());
+        if (connections != null) {
+            connections.remove(connection);
         }
     }
 }

@@ -28,6 +28,17 @@ public final class AccessLines implements AutoCloseable {
         }).toList();
     }
 
+    /** The lines with this path, waiting up to {@code millis} for {@code n} of them. */
+    public List<Map<String, Object>> await(String path, int n, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        List<Map<String, Object>> got;
+        while ((got = lines().stream().filter(l -> path.equals(l.get("path"))).toList()).size() < n
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        return got;
+    }
+
     /** Waits up to {@code millis} for {@code n} lines. */
     public List<Map<String, Object>> await(int n, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;

@@ -1,0 +1,264 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.gateway.block.Answers;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.gateway.metrics.Outcome;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * The exchange step of a client connection: receives HTTP objects, admits one request at a time
+ * ({@link Admission}) and hands it to its {@link Cycle} (a {@link BlockResponder}'s {@link DiscardBody}, or
+ * a {@link Forwarding}) until that says it is done. What a pipelining client sends meanwhile waits in
+ * a queue (the client held: {@link FlowControl#QUEUED}) and is answered in order. Every request it admits or
+ * refuses is completed once ({@link RequestRecord}). Written against HTTP objects and its channel only.
+ */
+final class RequestReceiver extends ChannelInboundHandlerAdapter {
+    /** Fired by the gateway into every client pipeline when draining starts. */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "RequestReceiver.DRAIN";
+        }
+    };
+
+    private final ProxyContext context;
+    private final HeaderReadTimeout headerTimeout;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private FlowControl flow;
+    private Cycle current;
+    private Tunnel tunnel;
+    private boolean closing;
+    private boolean closeAfterCycle;
+    private String clientAddress;
+
+    RequestReceiver(ProxyContext context, HeaderReadTimeout headerTimeout) {
+        this.context = context;
+        this.headerTimeout = headerTimeout;
+    }
+
+    ProxyContext context() {
+        return context;
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    FlowControl flow() {
+        return flow;
+    }
+
+    /** False once the connection is to close after the request in progress (draining, Connection: close). */
+    boolean mayKeepAlive() {
+        return !closeAfterCycle && !context.draining();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.flow = new FlowControl(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (tunnel != null) {
+            tunnel.fromClient(msg);
+        } else if (!queued.isEmpty() || current != null && !current.wantsContent()) {
+            queued.add(msg);
+            flow.hold(FlowControl.QUEUED);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof FramingViolation violation) {
+            if (current != null) {
+                current.violation(violation);
+            } else {
+                refuseHead(violation.status());
+            }
+        } else if (msg instanceof HttpRequest request) {
+            if (current != null) { // a new head while a body is pending cannot happen with a sane decoder
+                ReferenceCountUtil.release(msg);
+                closeNow();
+            } else {
+                admit(request);
+            }
+        } else if (msg instanceof HttpContent content && current != null) {
+            current.content(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void admit(HttpRequest request) {
+        long start = System.nanoTime();
+        headerTimeout.headReceived();
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && mayKeepAlive();
+        if (clientAddress == null) { // once per connection: the PROXY header, if any, has been read by now
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
+        Admission.Verdict verdict = Admission.admit(context, request);
+        RequestRecord record = new RequestRecord(context, GatewayMetrics.Protocol.HTTP1, start, clientAddress,
+                request.method().name(), request.uri(), verdict.host());
+        if (verdict instanceof Admission.Refuse refuse) {
+            record.complete(refuse.outcome(), refuse.status().code());
+            ReferenceCountUtil.release(request);
+            answerAndClose(Answers.of(refuse.status(), refuse.outcome().label(), false));
+        } else if (verdict instanceof Admission.Block block) {
+            current = BlockResponder.answer(this, record, request, block.reason(), block.host(), keepAlive);
+        } else if (verdict instanceof Admission.Forward forward) {
+            Forwarding forwarding = new Forwarding(this, record, request, forward.authority(), forward.upstream(),
+                    keepAlive);
+            current = forwarding;
+            forwarding.start(request);
+        }
+    }
+
+    /**
+     * A head that never became a request (malformed, too large, too slow): counted and logged from the head's
+     * first byte, with what little is known of it, then answered and closed.
+     */
+    private void refuseHead(HttpResponseStatus status) {
+        if (clientAddress == null) {
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
+        new RequestRecord(context, GatewayMetrics.Protocol.HTTP1, headerTimeout.headStartedAt(), clientAddress, "-",
+                "-", null).complete(Outcome.BAD_REQUEST, status.code());
+        answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
+    }
+
+    /**
+     * The request in progress is done. {@code lastWrite}: its answer's last write; {@code bodyPending}: the
+     * request's body has not all arrived (the upstream answered early), and is dropped before the next.
+     */
+    void cycleDone(Cycle cycle, ChannelFuture lastWrite, boolean keepAlive, boolean bodyPending) {
+        if (current != cycle) {
+            return;
+        }
+        current = null;
+        if (!keepAlive || !mayKeepAlive()) {
+            closing = true;
+            releaseQueued();
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (bodyPending) {
+            current = new DiscardBody(this, lastWrite, true);
+        } else {
+            headerTimeout.awaitNextHead();
+        }
+        while (!queued.isEmpty() && !closing && tunnel == null && (current == null || current.wantsContent())) {
+            dispatch(queued.poll());
+        }
+        if (current != null) {
+            current.readComplete(); // what the queue held was a batch of its own
+        }
+        if (queued.isEmpty()) {
+            flow.release(FlowControl.QUEUED);
+        }
+    }
+
+    /** After a 101: from now on the client connection carries bytes for the tunnel. */
+    void becomeTunnel(Tunnel tunnel) {
+        this.current = null;
+        this.tunnel = tunnel;
+        ClientPipeline.becomeTunnel(ctx.pipeline());
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            tunnel.fromClient(msg);
+        }
+        flow.release(FlowControl.QUEUED);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.readComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        flow.clientWritabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderReadTimeout.EXPIRED) {
+            if (current == null && queued.isEmpty() && tunnel == null) {
+                refuseHead(HttpResponseStatus.REQUEST_TIMEOUT);
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            if (current != null) {
+                current.clientIdle();
+            } else if (queued.isEmpty() || tunnel != null) {
+                closeNow(); // between requests, or a tunnel without traffic either way
+            }
+        } else if (evt == DRAIN) {
+            if (current == null && queued.isEmpty() && tunnel == null) {
+                closeNow();
+            } else {
+                closeAfterCycle = true;
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (current != null) {
+            current.clientGone();
+            current = null;
+        }
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        releaseQueued();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // An I/O error on the client socket (reset, broken pipe): nothing to answer, nobody to tell.
+        closeNow();
+    }
+
+    /** The connection closes after this answer; the cycle in progress, if any, hears of it as the client gone. */
+    void answerAndClose(FullHttpResponse response) {
+        closing = true;
+        releaseQueued();
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void closeNow() {
+        closing = true;
+        releaseQueued();
+        ctx.close();
+    }
+
+    private void releaseQueued() {
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.beian.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One connection to an upstream as an exchange holds it: bound to one listener at a time; given back to its
+ * pool only after an exchange that ended cleanly on both sides ({@link #release}), else closed
+ * ({@link #discard}), or handed to a tunnel ({@link #toTunnel}). The response timeout lives here, on the
+ * channel it is about: from the last request byte written to the first byte of the answer (SPEC §7).
+ */
+final class UpstreamConnection {
+    static final String CODEC = "http";
+    static final String IDLE = "idle";
+
+    private final Channel channel;
+    private final InetSocketAddress address;
+    private final UpstreamHandler handler;
+    private final Consumer<UpstreamConnection> pool;
+    private boolean reused;
+    private ScheduledFuture<?> responseTimer;
+
+    /** {@code pool}: takes the connection back on {@link #release}. */
+    UpstreamConnection(Channel channel, InetSocketAddress address, Consumer<UpstreamConnection> pool) {
+        this.channel = channel;
+        this.address = address;
+        this.pool = pool;
+        this.handler = new UpstreamHandler(this);
+    }
+
+    /** The last step of the connection's pipeline. */
+    UpstreamHandler handler() {
+        return handler;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** True when the connection came from the pool, having served an exchange before. */
+    boolean reused() {
+        return reused;
+    }
+
+    void reused(boolean reused) {
+        this.reused = reused;
+    }
+
+    void bind(UpstreamListener listener) {
+        handler.bind(listener);
+    }
+
+    ChannelFuture write(Object msg) {
+        return channel.write(msg);
+    }
+
+    void flush() {
+        channel.flush();
+    }
+
+    boolean isActive() {
+        return channel.isActive();
+    }
+
+    /** Bytes queued for the upstream that its socket has not taken yet. */
+    long pendingWriteBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    void armResponseTimeout(long nanos) {
+        cancelResponseTimeout();
+        responseTimer = channel.eventLoop().schedule(() -> {
+            responseTimer = null;
+            handler.timedOut();
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void cancelResponseTimeout() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    /** Back to the pool, for the next exchange: only after a complete request and response on both sides. */
+    void release() {
+        cancelResponseTimeout();
+        handler.unbind();
+        if (channel.isActive()) {
+            pool.accept(this);
+        }
+    }
+
+    /** Closed, never reused: the exchange failed or was abandoned halfway. */
+    void discard() {
+        cancelResponseTimeout();
+        handler.unbind();
+        channel.close();
+    }
+
+    /** After a 101: bytes from now on; the client's idle step judges the tunnel. */
+    void toTunnel() {
+        cancelResponseTimeout();
+        ChannelPipeline p = channel.pipeline();
+        for (String name : new String[] {CODEC, IDLE}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.gateway.block.Answers;
+import dev.beian.gateway.metrics.Outcome;
+import dev.beian.gateway.metrics.UpstreamErrorKind;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+
+/**
+ * One forwarded request, its request side (SPEC §7): the head the upstream receives
+ * ({@link UpstreamRequestHead}), the body ({@link RequestBody}) read whole first within
+ * {@code limits.request-buffer} or streamed, a connection from this event loop's pool, the one retry of a
+ * bodiless safe request on a stale pooled connection, and what the upstream connection does (closes, fails,
+ * times out, stalls). The answer is the {@link ResponseRelay}'s; the client's side is {@link Forwarding}'s.
+ * Request bytes go out unflushed within a client read batch and are flushed at its end ({@link #flush}): one
+ * syscall a batch, and a framing error later in the same batch closes the connection before any of it left.
+ */
+final class UpstreamExchange implements UpstreamListener {
+    private final RequestReceiver receiver;
+    private final ProxyContext context;
+    final RequestRecord record;
+    final HttpRequest request;
+    private final Authority authority;
+    final Upstreams.Upstream upstream;
+    private final InetSocketAddress address;
+    private final RequestBody body;
+    final boolean websocket;
+    final boolean clientHttp10;
+    final boolean clientKeepAlive;
+    private final ResponseRelay relay;
+    private boolean requestWritten;
+    private boolean buffering;
+    private boolean retried;
+    private boolean ended;
+    private Cycle cycle;
+    UpstreamConnection connection;
+
+    /** {@code cycle}: the client connection's view of this exchange, told when it is done. */
+    UpstreamExchange(RequestReceiver receiver, Cycle cycle, RequestRecord record, HttpRequest request,
+                     Authority authority, Upstreams.Upstream upstream, boolean keepAlive) {
+        this.cycle = cycle;
+        this.receiver = receiver;
+        this.context = receiver.context();
+        this.record = record;
+        this.request = request;
+        this.authority = authority;
+        this.upstream = upstream;
+        this.address = upstream.pick();
+        this.clientKeepAlive = keepAlive;
+        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.body = new RequestBody(request);
+        this.websocket = request.method().equals(HttpMethod.GET)
+                && "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))
+                && HopByHop.connectionHas(request.headers(), "upgrade");
+        this.relay = new ResponseRelay(receiver, this);
+        record.upstream(upstream.name);
+    }
+
+    /** Takes a connection now, or once the body is whole when it is to be read whole first. */
+    void start() {
+        buffering = body.readWholeFirst(context.config().limits().requestBuffer());
+        if (!buffering) {
+            connect();
+        }
+    }
+
+    /** More of the request's body: written to the connection, or held until there is one. */
+    void send(HttpContent content) {
+        body.arrived(content);
+        if (connection == null) {
+            body.hold(content);
+            if (buffering && (body.complete() || body.bytes() > context.config().limits().requestBuffer())) {
+                buffering = false;
+                connect();
+            } else if (!buffering && body.heldBytes() > ProxyContext.WATER_MARK.high()) {
+                receiver.flow().hold(FlowControl.CONNECTING);
+            }
+            return;
+        }
+        ChannelFuture write = connection.write(content);
+        write.addListener(this::afterWrite);
+        if (body.complete()) {
+            armResponseTimeout(write);
+        }
+    }
+
+    RequestBody body() {
+        return body;
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    /** The end of a client read batch: what was written goes out in one syscall. */
+    void flush() {
+        if (connection != null) {
+            connection.flush();
+        }
+    }
+
+    /**
+     * Ended by the client's side (a malformed or stalled body): answered with {@code status} and closed, or just
+     * closed when the answer had begun; half a request never stays on an upstream connection.
+     */
+    void endByClient(HttpResponseStatus status) {
+        record.complete(Outcome.BAD_REQUEST, relay.started() ? relay.status() : status.code());
+        abandon();
+        if (relay.started()) {
+            receiver.closeNow();
+        } else {
+            receiver.answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
+        }
+    }
+
+    // ---------------------------------------------------------------- the connection
+
+    private void connect() {
+        UpstreamConnector connector = context.connector(receiver.ctx().channel().eventLoop());
+        Future<UpstreamConnection> future = retried ? connector.connect(address) : connector.acquire(address);
+        if (future.isDone()) {
+            connected(future, false); // inside a read batch: readComplete flushes
+        } else {
+            future.addListener(f -> connected(future, true));
+        }
+    }
+
+    private void connected(Future<UpstreamConnection> future, boolean flush) {
+        if (ended) {
+            if (future.isSuccess()) {
+                future.getNow().discard();
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
+            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        connection = future.getNow();
+        connection.bind(this);
+        receiver.flow().bind(connection.channel());
+        HttpRequest head = UpstreamRequestHead.of(request, authority, record.client(), body.framing(),
+                context.config().limits().underscores(), websocket);
+        ChannelFuture write = body.writeHeld(connection, connection.write(head));
+        receiver.flow().release(FlowControl.CONNECTING);
+        if (flush) {
+            connection.flush();
+        }
+        write.addListener(this::afterWrite);
+        if (body.complete()) {
+            armResponseTimeout(write);
+        }
+    }
+
+    private void afterWrite(Future<? super Void> f) {
+        if (!f.isSuccess() && !ended && connection != null) {
+            upstreamFailed(f.cause());
+        }
+    }
+
+    /** SPEC §7: the response timeout runs from the last request byte written. */
+    private void armResponseTimeout(ChannelFuture lastWrite) {
+        UpstreamConnection c = connection;
+        lastWrite.addListener(f -> {
+            if (f.isSuccess() && c == connection && !ended) {
+                requestWritten = true;
+                if (!relay.started()) {
+                    c.armResponseTimeout(context.config().responseTimeout().toNanos());
+                }
+            }
+        });
+    }
+
+    /**
+     * A pooled connection the upstream had already closed (its keep-alive timeout, a restart during a
+     * deploy) fails before any answer. A request without a body that is safe to repeat is then sent once
+     * more, on a new connection, as nginx and HAProxy do; the client never sees the stale connection.
+     */
+    private boolean retryOnFreshConnection() {
+        HttpMethod m = request.method();
+        boolean idempotent = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS);
+        if (!connection.reused() || retried || !body.complete() || body.bytes() > 0 || relay.started() || !idempotent
+                || websocket) {
+            return false;
+        }
+        retried = true;
+        requestWritten = false;
+        connection.discard();
+        connection = null;
+        receiver.flow().unbind();
+        body.holdEndAgain();
+        connect();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- the upstream's side
+
+    @Override
+    public void upstreamRead(Object msg) {
+        relay.upstreamRead(msg);
+    }
+
+    @Override
+    public void upstreamWritabilityChanged() {
+        receiver.flow().upstreamWritabilityChanged();
+    }
+
+    @Override
+    public void upstreamClosed() {
+        if (ended || retryOnFreshConnection()) {
+            return;
+        }
+        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.RESET);
+        if (relay.started()) { // cut short: the client must see the connection end, not a truncated success
+            record.complete(Outcome.UPSTREAM_ERROR, relay.status());
+            abandon();
+            receiver.closeNow();
+        } else {
+            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
+        }
+    }
+
+    @Override
+    public void upstreamFailed(Throwable cause) {
+        if (ended) {
+            return;
+        }
+        if (cause instanceof ConnectException) {
+            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
+            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        upstreamClosed();
+    }
+
+    @Override
+    public void upstreamTimedOut() {
+        if (!ended && !relay.started()) {
+            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
+            fail(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
+        }
+    }
+
+    /**
+     * No traffic on the upstream connection for {@code timeouts.idle}. With request bytes still queued for
+     * it, the upstream stopped reading the body; with its answer begun, it fell silent mid-answer (cut off,
+     * as nginx's proxy_read_timeout does). Either way the exchange ends: 504 before an answer, else a close.
+     * Waiting for the answer's head is the response timeout's business.
+     */
+    @Override
+    public void upstreamIdle() {
+        boolean stalledUpload = !requestWritten && connection.pendingWriteBytes() > 0;
+        if (ended || !stalledUpload && !relay.started()) {
+            return;
+        }
+        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
+        if (relay.started()) {
+            record.complete(Outcome.UPSTREAM_TIMEOUT, relay.status());
+            abandon();
+            receiver.closeNow();
+        } else {
+            fail(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
+        }
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    /** The upstream failed before a response head: the gateway answers 502/504 itself. */
+    void fail(Outcome outcome, HttpResponseStatus status) {
+        record.complete(outcome, status.code());
+        boolean keep = clientKeepAlive && body.complete() && receiver.mayKeepAlive();
+        abandon();
+        FullHttpResponse answer = Answers.of(status, outcome.label(), keep);
+        if (!keep) {
+            receiver.answerAndClose(answer);
+        } else {
+            receiver.cycleDone(cycle, receiver.ctx().writeAndFlush(answer), true, false);
+        }
+    }
+
+    /** The answer is complete: the connection goes back to the pool if both sides allow, and the client goes on. */
+    void responseDone(ChannelFuture lastWrite, boolean upstreamKeepAlive, boolean keepClient) {
+        ended = true;
+        UpstreamConnection c = connection;
+        connection = null;
+        receiver.flow().unbind();
+        if (upstreamKeepAlive && body.complete() && c.isActive()) {
+            c.release();
+        } else {
+            c.discard();
+        }
+        receiver.cycleDone(cycle, lastWrite, keepClient, !body.complete());
+    }
+
+    /** The client went away or the exchange failed: the upstream connection is closed, never pooled. */
+    void abandon() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        body.discard();
+        if (connection != null) {
+            connection.discard();
+            connection = null;
+        }
+        receiver.flow().unbind();
+        receiver.flow().release(FlowControl.CONNECTING);
+    }
+
+    /** After a 101: the connection leaves the exchange for the tunnel. */
+    UpstreamConnection handOver() {
+        ended = true;
+        UpstreamConnection c = connection;
+        connection = null;
+        return c;
+    }
+}
