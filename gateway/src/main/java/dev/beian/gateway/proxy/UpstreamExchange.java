@@ -72,7 +72,7 @@ final class UpstreamExchange implements UpstreamListener {
     void start() {
         buffering = body.readWholeFirst(context.config().limits().requestBuffer());
         if (!buffering) {
-            connect();
+            connect(true);
         }
     }
 
@@ -83,7 +83,7 @@ final class UpstreamExchange implements UpstreamListener {
             body.hold(content);
             if (buffering && (body.complete() || body.bytes() > context.config().limits().requestBuffer())) {
                 buffering = false;
-                connect();
+                connect(true);
             } else if (!buffering && body.heldBytes() > ProxyContext.WATER_MARK.high()) {
                 receiver.flow().hold(FlowControl.CONNECTING);
             }
@@ -127,11 +127,12 @@ final class UpstreamExchange implements UpstreamListener {
 
     // ---------------------------------------------------------------- the connection
 
-    private void connect() {
+    /** {@code inClientRead}: called while a client read batch is decoded, whose end flushes. */
+    private void connect(boolean inClientRead) {
         UpstreamConnector connector = context.connector(receiver.ctx().channel().eventLoop());
         Future<UpstreamConnection> future = retried ? connector.connect(address) : connector.acquire(address);
         if (future.isDone()) {
-            connected(future, false); // inside a read batch: readComplete flushes
+            connected(future, !inClientRead);
         } else {
             future.addListener(f -> connected(future, true));
         }
@@ -202,7 +203,7 @@ final class UpstreamExchange implements UpstreamListener {
         connection = null;
         receiver.flow().unbind();
         body.holdEndAgain();
-        connect();
+        connect(false); // from an upstream event: nothing else will flush
         return true;
     }
 

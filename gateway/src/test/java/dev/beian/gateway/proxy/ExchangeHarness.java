@@ -1,0 +1,180 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.decision.Decider;
+import dev.beian.gateway.block.BlockAnswers;
+import dev.beian.gateway.config.ConfigLoader;
+import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.registry.RegistryLoader;
+import dev.beian.reload.RegistryHolder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's handlers without sockets: a client {@link EmbeddedChannel} with the header timeout, the idle
+ * step and a {@link RequestReceiver}, and upstream connections that are embedded channels too, handed out
+ * by a connector the test steers (connect now, fail, or later; pooled connections reused). Time moves only
+ * when a test says so ({@link #advance}), so every timeout is tested without sleeping.
+ */
+final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
+    static final String CONFIG = """
+            listen:
+              http: 127.0.0.1:0
+            admin:
+              listen: 127.0.0.1:0
+            registry:
+              path: registry.yaml
+              watch: false
+            upstreams:
+              default: [127.0.0.1:3000]
+              refused: [127.0.0.1:3001]
+            timeouts:
+              header: 5s
+              idle: 10s
+              response: 3s
+            limits:
+              request-buffer: 16KiB
+            """;
+
+    final Path dir;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final ProxyContext context;
+    final EmbeddedChannel client;
+    /** Every upstream connection handed out, in order. */
+    final List<EmbeddedChannel> upstreams = new ArrayList<>();
+    /** Connections given back to the pool, newest last. */
+    final ArrayDeque<UpstreamConnection> pooled = new ArrayDeque<>();
+    /** When set, the next acquire fails to connect. */
+    boolean refuseNext;
+    /** When set, the next acquire waits for {@link #completeConnect}. */
+    boolean deferNext;
+    private Promise<UpstreamConnection> deferred;
+
+    ExchangeHarness() throws Exception {
+        this("");
+    }
+
+    ExchangeHarness(String extraConfig) throws Exception {
+        dir = Files.createTempDirectory("exchange-harness");
+        Files.writeString(dir.resolve("registry.yaml"), GatewayFixture.REGISTRY);
+        Files.writeString(dir.resolve("gateway.yaml"), CONFIG + extraConfig);
+        GatewayConfig config = new ConfigLoader(n -> null).load(dir.resolve("gateway.yaml"));
+        Clock clock = Clock.systemUTC();
+        RegistryHolder registry = RegistryHolder.load(config.registryPath(),
+                new RegistryLoader(config.upstreams().keySet(), clock, 1), clock);
+        context = new ProxyContext(config, registry, new Decider(clock, 1000, true), new BlockAnswers(config),
+                new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet(), () -> 0),
+                loop -> this);
+        client = new EmbeddedChannel();
+        client.freezeTime();
+        client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
+        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
+        client.pipeline().addLast("header-timeout", headerTimeout);
+        client.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout));
+    }
+
+    static HttpRequest get(String uri, String host) {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        r.headers().set("Host", host);
+        return r;
+    }
+
+    /** The count of beian_requests_total for an outcome. */
+    double requests(String outcome) {
+        var c = meters.find("beian_requests").tags("outcome", outcome, "protocol", "http1").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    double upstreamErrors(String kind) {
+        var c = meters.find("beian_upstream_errors").tags("kind", kind, "upstream", "default").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Moves the frozen clock of the client and of every upstream connection, running what falls due. */
+    void advance(long millis) {
+        client.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        client.runPendingTasks();
+        client.runScheduledPendingTasks();
+        for (EmbeddedChannel u : upstreams) {
+            u.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+            u.runPendingTasks();
+            u.runScheduledPendingTasks();
+        }
+        client.runPendingTasks();
+    }
+
+    EmbeddedChannel lastUpstream() {
+        return upstreams.get(upstreams.size() - 1);
+    }
+
+    @Override
+    public Future<UpstreamConnection> acquire(InetSocketAddress address) {
+        UpstreamConnection reused = pooled.pollLast();
+        if (reused != null) {
+            reused.reused(true);
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(reused);
+        }
+        return connect(address);
+    }
+
+    @Override
+    public Future<UpstreamConnection> connect(InetSocketAddress address) {
+        if (refuseNext) {
+            refuseNext = false;
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new ConnectException("refused"));
+        }
+        if (deferNext) {
+            deferNext = false;
+            deferred = ImmediateEventExecutor.INSTANCE.newPromise();
+            return deferred;
+        }
+        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(newConnection(address));
+    }
+
+    void completeConnect() {
+        deferred.setSuccess(newConnection(new InetSocketAddress("127.0.0.1", 3000)));
+    }
+
+    private UpstreamConnection newConnection(InetSocketAddress address) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
+        UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
+        connection.handler().onClose(() -> pooled.remove(connection));
+        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleStateHandler(true, 0, 0,
+                context.config().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        ch.pipeline().addLast("upstream", connection.handler());
+        upstreams.add(ch);
+        return connection;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+        client.finishAndReleaseAll();
+        for (EmbeddedChannel u : upstreams) {
+            u.finishAndReleaseAll();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
