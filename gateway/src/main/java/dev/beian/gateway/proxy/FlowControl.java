@@ -39,13 +39,13 @@ final class FlowControl {
         }
     }
 
-    /** The upstream connection leaves (to its pool, or closed): it reads again, and holds nothing. */
+    /** The upstream connection leaves (to its pool, or closed): it reads again, and the exchange holds nothing. */
     void unbind() {
         if (upstream != null) {
             upstream.config().setAutoRead(true);
             upstream = null;
         }
-        release(UPSTREAM_FULL);
+        release(UPSTREAM_FULL | CONNECTING);
     }
 
     void hold(int reason) {

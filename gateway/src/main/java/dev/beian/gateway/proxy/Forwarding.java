@@ -36,7 +36,7 @@ final class Forwarding implements Cycle {
         long rate = context.config().limits().minBodyRate();
         if (rate > 0 && exchange.body().announced()) {
             bodyRate = BodyRate.watch(receiver, rate, context.config().headerTimeout().toNanos(), exchange.body()::bytes,
-                    this::bodyArriving, () -> exchange.endByClient(HttpResponseStatus.REQUEST_TIMEOUT));
+                    this::bodyArriving, () -> exchange.end(Outcome.BAD_REQUEST, HttpResponseStatus.REQUEST_TIMEOUT));
         }
         exchange.start();
     }
@@ -64,7 +64,7 @@ final class Forwarding implements Cycle {
     public void violation(FramingViolation violation) {
         // A bad chunk in a body being forwarded: the upstream has part of a request; it must not be reused.
         stopBodyRate();
-        exchange.endByClient(violation.status());
+        exchange.end(Outcome.BAD_REQUEST, violation.status());
     }
 
     /** No traffic from the client for timeouts.idle: its fault only while it owes body bytes we would read. */
@@ -72,7 +72,7 @@ final class Forwarding implements Cycle {
     public void clientIdle() {
         if (!exchange.body().complete() && !receiver.flow().isHeld()) {
             stopBodyRate();
-            exchange.endByClient(HttpResponseStatus.REQUEST_TIMEOUT);
+            exchange.end(Outcome.BAD_REQUEST, HttpResponseStatus.REQUEST_TIMEOUT);
         }
     }
 

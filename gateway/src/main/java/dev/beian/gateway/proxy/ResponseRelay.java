@@ -91,6 +91,7 @@ final class ResponseRelay {
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         keepClient = exchange.clientKeepAlive && receiver.mayKeepAlive();
         HttpHeaders h = response.headers();
+        boolean clientHttp10 = exchange.request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         long length = chunked ? -1 : HttpUtil.getContentLength(response, -1L);
         boolean noBody = exchange.request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
@@ -100,7 +101,7 @@ final class ResponseRelay {
         if (length >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         } else if (!noBody) { // chunked, or delimited by the upstream closing: re-framed for the client
-            if (exchange.clientHttp10) {
+            if (clientHttp10) {
                 keepClient = false; // HTTP/1.0 has no chunked coding: delimited by closing
             } else {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -109,7 +110,7 @@ final class ResponseRelay {
         appendVia(h);
         if (!keepClient) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (exchange.clientHttp10) {
+        } else if (clientHttp10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);

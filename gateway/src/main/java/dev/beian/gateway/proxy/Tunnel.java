@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 
@@ -24,6 +26,13 @@ final class Tunnel implements UpstreamListener {
     private Tunnel(RequestReceiver receiver, UpstreamConnection connection) {
         this.receiver = receiver;
         this.connection = connection;
+    }
+
+    /** True for a WebSocket upgrade the client asked for: the only upgrade passed on. */
+    static boolean requested(HttpRequest request) {
+        return request.method().equals(HttpMethod.GET)
+                && "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))
+                && HopByHop.connectionHas(request.headers(), "upgrade");
     }
 
     static void open(RequestReceiver receiver, UpstreamExchange exchange, HttpResponse response) {

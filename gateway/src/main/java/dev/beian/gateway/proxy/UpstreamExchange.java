@@ -4,28 +4,22 @@ import dev.beian.gateway.block.Answers;
 import dev.beian.gateway.metrics.Outcome;
 import dev.beian.gateway.metrics.UpstreamErrorKind;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 
 /**
- * One forwarded request, its request side (SPEC §7): the head the upstream receives
- * ({@link UpstreamRequestHead}), the body ({@link RequestBody}) read whole first within
- * {@code limits.request-buffer} or streamed, a connection from this event loop's pool, the one retry of a
- * bodiless safe request on a stale pooled connection, and what the upstream connection does (closes, fails,
- * times out, stalls). The answer is the {@link ResponseRelay}'s; the client's side is {@link Forwarding}'s.
- * Request bytes go out unflushed within a client read batch and are flushed at its end ({@link #flush}): one
- * syscall a batch, and a framing error later in the same batch closes the connection before any of it left.
+ * One forwarded request, upstream-facing (SPEC §7): the head ({@link UpstreamRequestHead}), the body
+ * ({@link RequestBody}: read whole first within {@code limits.request-buffer}, or streamed), a connection from
+ * this loop's pool, one retry of a bodiless safe request on a stale pooled connection, and what the upstream
+ * connection does (closes, fails, times out, stalls). The answer is the {@link ResponseRelay}'s, the client's
+ * side {@link Forwarding}'s. Request bytes are flushed once per client read batch ({@link #flush}), so a
+ * framing error later in the same batch closes the connection before any of that request left.
  */
 final class UpstreamExchange implements UpstreamListener {
     private final RequestReceiver receiver;
@@ -34,20 +28,17 @@ final class UpstreamExchange implements UpstreamListener {
     final HttpRequest request;
     private final Authority authority;
     final Upstreams.Upstream upstream;
-    private final InetSocketAddress address;
     private final RequestBody body;
     final boolean websocket;
-    final boolean clientHttp10;
     final boolean clientKeepAlive;
     private final ResponseRelay relay;
     private boolean requestWritten;
     private boolean buffering;
     private boolean retried;
     private boolean ended;
-    private Cycle cycle;
+    private final Cycle cycle; // the client connection's view of this exchange, told when it is done
     UpstreamConnection connection;
 
-    /** {@code cycle}: the client connection's view of this exchange, told when it is done. */
     UpstreamExchange(RequestReceiver receiver, Cycle cycle, RequestRecord record, HttpRequest request,
                      Authority authority, Upstreams.Upstream upstream, boolean keepAlive) {
         this.cycle = cycle;
@@ -57,13 +48,9 @@ final class UpstreamExchange implements UpstreamListener {
         this.request = request;
         this.authority = authority;
         this.upstream = upstream;
-        this.address = upstream.pick();
         this.clientKeepAlive = keepAlive;
-        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.body = new RequestBody(request);
-        this.websocket = request.method().equals(HttpMethod.GET)
-                && "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))
-                && HopByHop.connectionHas(request.headers(), "upgrade");
+        this.websocket = Tunnel.requested(request);
         this.relay = new ResponseRelay(receiver, this);
         record.upstream(upstream.name);
     }
@@ -89,11 +76,7 @@ final class UpstreamExchange implements UpstreamListener {
             }
             return;
         }
-        ChannelFuture write = connection.write(content);
-        write.addListener(this::afterWrite);
-        if (body.complete()) {
-            armResponseTimeout(write);
-        }
+        written(connection.write(content));
     }
 
     RequestBody body() {
@@ -104,7 +87,7 @@ final class UpstreamExchange implements UpstreamListener {
         return ended;
     }
 
-    /** The end of a client read batch: what was written goes out in one syscall. */
+    /** At the end of a client read batch. */
     void flush() {
         if (connection != null) {
             connection.flush();
@@ -112,24 +95,24 @@ final class UpstreamExchange implements UpstreamListener {
     }
 
     /**
-     * Ended by the client's side (a malformed or stalled body): answered with {@code status} and closed, or just
-     * closed when the answer had begun; half a request never stays on an upstream connection.
+     * The exchange ends early: answered with {@code status}, or, once the answer had begun, the client connection
+     * closed, so that a client never takes a cut-short answer for a success. Half a request never stays on an
+     * upstream connection. Ended by the client's side (a malformed or stalled body), the connection closes.
      */
-    void endByClient(HttpResponseStatus status) {
-        record.complete(Outcome.BAD_REQUEST, relay.started() ? relay.status() : status.code());
-        abandon();
+    void end(Outcome outcome, HttpResponseStatus status) {
         if (relay.started()) {
+            record.complete(outcome, relay.status());
+            abandon();
             receiver.closeNow();
         } else {
-            receiver.answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
+            fail(outcome, status);
         }
     }
-
-    // ---------------------------------------------------------------- the connection
 
     /** {@code inClientRead}: called while a client read batch is decoded, whose end flushes. */
     private void connect(boolean inClientRead) {
         UpstreamConnector connector = context.connector(receiver.ctx().channel().eventLoop());
+        InetSocketAddress address = upstream.pick(); // a retry may go to the next address
         Future<UpstreamConnection> future = retried ? connector.connect(address) : connector.acquire(address);
         if (future.isDone()) {
             connected(future, !inClientRead);
@@ -146,8 +129,7 @@ final class UpstreamExchange implements UpstreamListener {
             return;
         }
         if (!future.isSuccess()) {
-            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
-            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
+            connectFailed();
             return;
         }
         connection = future.getNow();
@@ -160,23 +142,23 @@ final class UpstreamExchange implements UpstreamListener {
         if (flush) {
             connection.flush();
         }
-        write.addListener(this::afterWrite);
-        if (body.complete()) {
-            armResponseTimeout(write);
-        }
+        written(write);
     }
 
-    private void afterWrite(Future<? super Void> f) {
-        if (!f.isSuccess() && !ended && connection != null) {
-            upstreamFailed(f.cause());
-        }
-    }
-
-    /** SPEC §7: the response timeout runs from the last request byte written. */
-    private void armResponseTimeout(ChannelFuture lastWrite) {
+    /**
+     * Watches a write to the upstream: a failure ends the exchange; after the last request byte the response
+     * timeout starts (SPEC §7), on the upstream connection.
+     */
+    private void written(ChannelFuture write) {
         UpstreamConnection c = connection;
-        lastWrite.addListener(f -> {
-            if (f.isSuccess() && c == connection && !ended) {
+        boolean last = body.complete();
+        write.addListener(f -> {
+            if (ended || c != connection) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                upstreamFailed(f.cause());
+            } else if (last) {
                 requestWritten = true;
                 if (!relay.started()) {
                     c.armResponseTimeout(context.config().responseTimeout().toNanos());
@@ -207,8 +189,6 @@ final class UpstreamExchange implements UpstreamListener {
         return true;
     }
 
-    // ---------------------------------------------------------------- the upstream's side
-
     @Override
     public void upstreamRead(Object msg) {
         relay.upstreamRead(msg);
@@ -225,13 +205,7 @@ final class UpstreamExchange implements UpstreamListener {
             return;
         }
         context.metrics().upstreamError(upstream.name, UpstreamErrorKind.RESET);
-        if (relay.started()) { // cut short: the client must see the connection end, not a truncated success
-            record.complete(Outcome.UPSTREAM_ERROR, relay.status());
-            abandon();
-            receiver.closeNow();
-        } else {
-            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
-        }
+        end(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
     }
 
     @Override
@@ -240,11 +214,10 @@ final class UpstreamExchange implements UpstreamListener {
             return;
         }
         if (cause instanceof ConnectException) {
-            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
-            fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
-            return;
+            connectFailed();
+        } else {
+            upstreamClosed();
         }
-        upstreamClosed();
     }
 
     @Override
@@ -268,18 +241,15 @@ final class UpstreamExchange implements UpstreamListener {
             return;
         }
         context.metrics().upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
-        if (relay.started()) {
-            record.complete(Outcome.UPSTREAM_TIMEOUT, relay.status());
-            abandon();
-            receiver.closeNow();
-        } else {
-            fail(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
-        }
+        end(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
     }
 
-    // ---------------------------------------------------------------- endings
+    private void connectFailed() {
+        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
+        fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
+    }
 
-    /** The upstream failed before a response head: the gateway answers 502/504 itself. */
+    /** Before a response head: the gateway answers itself (502, 504, 400, 408), keeping the connection if it can. */
     void fail(Outcome outcome, HttpResponseStatus status) {
         record.complete(outcome, status.code());
         boolean keep = clientKeepAlive && body.complete() && receiver.mayKeepAlive();
@@ -318,7 +288,6 @@ final class UpstreamExchange implements UpstreamListener {
             connection = null;
         }
         receiver.flow().unbind();
-        receiver.flow().release(FlowControl.CONNECTING);
     }
 
     /** After a 101: the connection leaves the exchange for the tunnel. */
