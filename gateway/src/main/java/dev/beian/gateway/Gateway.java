@@ -1,8 +1,10 @@
 package dev.beian.gateway;
 
+import dev.beian.gateway.net.Transport;
 import dev.beian.decision.Decider;
 import dev.beian.gateway.admin.AdminEndpoints;
 import dev.beian.gateway.admin.AdminServer;
+import dev.beian.gateway.net.HttpListener;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.GatewayMetrics;
@@ -50,7 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Channel server;
     private final RegistryWatcher watcher;
-    private final AdminServer admin;
+    private final HttpListener admin;
     private volatile boolean ready;
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {

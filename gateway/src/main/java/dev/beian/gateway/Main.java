@@ -1,5 +1,6 @@
 package dev.beian.gateway;
 
+import dev.beian.gateway.net.Transport;
 import dev.beian.decision.Decider;
 import dev.beian.gateway.admin.Json;
 import dev.beian.gateway.admin.LookupView;
@@ -8,6 +9,7 @@ import dev.beian.gateway.config.ConfigLoader;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.config.InvalidConfigException;
 import dev.beian.gateway.demo.SampleApp;
+import dev.beian.gateway.net.HttpListener;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
 import dev.beian.registry.RegistryError;
@@ -198,7 +200,7 @@ public final class Main {
         if (config == null) {
             return INVALID;
         }
-        SampleApp app = null;
+        HttpListener app = null;
         if (demo) {
             InetSocketAddress address = config.upstreams().getOrDefault("default", List.of()).stream()
                     .findFirst().orElse(null);
@@ -231,7 +233,7 @@ public final class Main {
             return INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        SampleApp demoApp = app;
+        HttpListener demoApp = app;
         Signal.handle(new Signal("HUP"), s -> gateway.registry().reloadAsync("SIGHUP"));
         Signal.handle(new Signal("TERM"), s -> new Thread(() -> {
             gateway.drainAndStop();

@@ -1,26 +1,24 @@
 package dev.beian.gateway.metrics;
 
 import dev.beian.decision.BlockReason;
+import java.util.Locale;
 
 /** How a request ended: the {@code outcome} label of {@code beian_requests_total} (SPEC §9). */
 public enum Outcome {
-    FORWARDED("forwarded"),
-    UNFILED("unfiled"),
-    NOT_ACCESSED("not_accessed"),
-    CANCELLED("cancelled"),
-    BAD_REQUEST("bad_request"),
+    FORWARDED,
+    UNFILED,
+    NOT_ACCESSED,
+    CANCELLED,
+    BAD_REQUEST,
     /** 421: the Host differs from the TLS connection's SNI. */
-    MISDIRECTED("misdirected"),
+    MISDIRECTED,
     /** The client went away before its answer was complete; logged with status 499. */
-    CLIENT_ABORT("client_abort"),
-    UPSTREAM_ERROR("upstream_error"),
-    UPSTREAM_TIMEOUT("upstream_timeout");
+    CLIENT_ABORT,
+    UPSTREAM_ERROR,
+    UPSTREAM_TIMEOUT;
 
-    private final String label;
-
-    Outcome(String label) {
-        this.label = label;
-    }
+    /** The label is the name in lower case, as SPEC §9 spells it. */
+    private final String label = name().toLowerCase(Locale.ROOT);
 
     public String label() {
         return label;

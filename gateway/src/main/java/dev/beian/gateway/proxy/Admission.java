@@ -50,20 +50,20 @@ final class Admission {
             return new Refuse(HttpResponseStatus.BAD_REQUEST, Outcome.BAD_REQUEST, null);
         }
         String host = authority == null ? null : authority.value();
-        if (context.config().limits().underscores() == GatewayConfig.Underscores.REJECT
+        if (context.config.limits().underscores() == GatewayConfig.Underscores.REJECT
                 && UpstreamRequestHead.hasUnderscoreName(request.headers())) {
             return new Refuse(HttpResponseStatus.BAD_REQUEST, Outcome.BAD_REQUEST, host);
         }
         if (authority == null) { // HTTP/1.0 without Host: nothing filed can match
             return new Block(BlockReason.UNFILED, null);
         }
-        Registry registry = context.registry().current();
-        Decision decision = context.decider().decide(registry, authority.value());
+        Registry registry = context.registry.current();
+        Decision decision = context.decider.decide(registry, authority.value());
         return switch (decision.verdict()) {
             case INVALID_HOST -> new Refuse(HttpResponseStatus.BAD_REQUEST, Outcome.BAD_REQUEST, host);
             case BLOCK -> new Block(decision.reason(), decision.normalizedHost());
             case FORWARD -> {
-                Upstreams.Upstream upstream = context.upstreams().get(decision.upstream());
+                Upstreams.Upstream upstream = context.upstreams.get(decision.upstream());
                 yield upstream == null // the registry names an upstream the config lacks: validation prevents it
                         ? new Refuse(HttpResponseStatus.BAD_GATEWAY, Outcome.UPSTREAM_ERROR, host)
                         : new Forward(authority, upstream);

@@ -28,7 +28,7 @@ final class BlockResponder {
         long length = HttpUtil.getContentLength(request, -1L);
         boolean largeBody = length > DiscardBody.BUDGET || length < 0 && HttpUtil.isTransferEncodingChunked(request);
         boolean keep = keepAlive && !expectContinue && !largeBody;
-        FullHttpResponse answer = receiver.context().blockAnswers().answer(reason, host == null ? "-" : host, keep);
+        FullHttpResponse answer = receiver.context.blockAnswers.answer(reason, host == null ? "-" : host, keep);
         if (keep && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // 1.0 closes otherwise
         }
@@ -38,7 +38,7 @@ final class BlockResponder {
             receiver.answerAndClose(answer);
             return null;
         }
-        ChannelFuture write = receiver.ctx().writeAndFlush(answer);
+        ChannelFuture write = receiver.ctx.writeAndFlush(answer);
         return new DiscardBody(receiver, write, keep); // until the request's last content, which always comes
     }
 }

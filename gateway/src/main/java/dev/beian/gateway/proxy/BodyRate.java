@@ -33,21 +33,21 @@ final class BodyRate {
      */
     static BodyRate watch(RequestReceiver receiver, long bytesPerSecond, long graceNanos, LongSupplier bytes,
                           BooleanSupplier arriving, Runnable tooSlow) {
-        FlowControl flow = receiver.flow();
-        var loop = receiver.ctx().executor();
+        FlowControl flow = receiver.flow;
+        var loop = receiver.ctx.executor();
         BodyRate rate = new BodyRate(bytesPerSecond, graceNanos, loop.ticker().nanoTime(), flow.heldNanos());
         rate.schedule(receiver, bytes, arriving, tooSlow);
         return rate;
     }
 
     private void schedule(RequestReceiver receiver, LongSupplier bytes, BooleanSupplier arriving, Runnable tooSlow) {
-        var loop = receiver.ctx().executor();
+        var loop = receiver.ctx.executor();
         timer = loop.schedule(() -> {
             timer = null;
             if (!arriving.getAsBoolean()) {
                 return;
             }
-            if (tooSlow(loop.ticker().nanoTime(), receiver.flow().heldNanos(), bytes.getAsLong())) {
+            if (tooSlow(loop.ticker().nanoTime(), receiver.flow.heldNanos(), bytes.getAsLong())) {
                 tooSlow.run();
             } else {
                 schedule(receiver, bytes, arriving, tooSlow);

@@ -43,7 +43,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     public ClientPipeline(ProxyContext context, ChannelGroup clients) {
         this.context = context;
-        this.limit = new ConnectionLimit(context.config().limits().maxConnections());
+        this.limit = new ConnectionLimit(context.config.limits().maxConnections());
         this.clients = clients;
     }
 
@@ -69,14 +69,14 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     private void proxyProtocol(ChannelPipeline p) {
-        if (context.config().proxyProtocol()) {
+        if (context.config.proxyProtocol()) {
             p.addLast("proxy-protocol", new HAProxyMessageDecoder());
             p.addLast("proxy-address", new ProxyProtocolAddress());
         }
     }
 
     private HeaderReadTimeout timeouts(ChannelPipeline p) {
-        GatewayConfig config = context.config();
+        GatewayConfig config = context.config;
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
         p.addLast(HEADER_TIMEOUT, headerTimeout);
         p.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
@@ -84,7 +84,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     private void http1(ChannelPipeline p) {
-        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, context.config().limits().maxHeaderSize()));
+        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, context.config.limits().maxHeaderSize()));
         p.addLast(FRAMING, new FramingEnforcer());
     }
 

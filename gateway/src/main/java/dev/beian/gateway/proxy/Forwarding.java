@@ -30,12 +30,12 @@ final class Forwarding implements Cycle {
         if (HttpUtil.is100ContinueExpected(request)) {
             // Like nginx, the gateway answers 100 itself once it has decided to forward: the decision is what
             // a client waits for, and upstreams that never send 100 would otherwise stall the client.
-            receiver.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            receiver.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ProxyContext context = receiver.context();
-        long rate = context.config().limits().minBodyRate();
+        ProxyContext context = receiver.context;
+        long rate = context.config.limits().minBodyRate();
         if (rate > 0 && exchange.body().announced()) {
-            bodyRate = BodyRate.watch(receiver, rate, context.config().headerTimeout().toNanos(), exchange.body()::bytes,
+            bodyRate = BodyRate.watch(receiver, rate, context.config.headerTimeout().toNanos(), exchange.body()::bytes,
                     this::bodyArriving, () -> exchange.end(Outcome.BAD_REQUEST, HttpResponseStatus.REQUEST_TIMEOUT));
         }
         exchange.start();
@@ -70,7 +70,7 @@ final class Forwarding implements Cycle {
     /** No traffic from the client for timeouts.idle: its fault only while it owes body bytes we would read. */
     @Override
     public void clientIdle() {
-        if (!exchange.body().complete() && !receiver.flow().isHeld()) {
+        if (!exchange.body().complete() && !receiver.flow.isHeld()) {
             stopBodyRate();
             exchange.end(Outcome.BAD_REQUEST, HttpResponseStatus.REQUEST_TIMEOUT);
         }

@@ -14,12 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     /** Fired down the pipeline when a head took too long. */
-    static final Object EXPIRED = new Object() {
-        @Override
-        public String toString() {
-            return "HeaderReadTimeout.EXPIRED";
-        }
-    };
+    static final Signal EXPIRED = new Signal("HeaderReadTimeout.EXPIRED");
 
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;

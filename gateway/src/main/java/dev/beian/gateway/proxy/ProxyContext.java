@@ -1,7 +1,7 @@
 package dev.beian.gateway.proxy;
 
 import dev.beian.decision.Decider;
-import dev.beian.gateway.Transport;
+import dev.beian.gateway.net.Transport;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.GatewayMetrics;
@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -21,20 +22,27 @@ public final class ProxyContext {
     /** Backpressure: a channel stops being writable above 64 KiB queued and is again below 32 KiB. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final GatewayConfig config;
-    private final Transport transport;
-    private final RegistryHolder registry;
-    private final Decider decider;
-    private final BlockAnswers blockAnswers;
-    private final Upstreams upstreams;
-    private final GatewayMetrics metrics;
-    private final AccessLog accessLog;
+    final GatewayConfig config;
+    final Transport transport;
+    final RegistryHolder registry;
+    final Decider decider;
+    final BlockAnswers blockAnswers;
+    final Upstreams upstreams;
+    final GatewayMetrics metrics;
+    final AccessLog accessLog;
     private final Map<EventLoop, UpstreamConnector> connectors = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectorFactory;
     private volatile boolean draining;
 
     public ProxyContext(GatewayConfig config, Transport transport, RegistryHolder registry, Decider decider,
                         BlockAnswers blockAnswers, Upstreams upstreams, GatewayMetrics metrics, AccessLog accessLog) {
+        this(config, transport, registry, decider, blockAnswers, upstreams, metrics, accessLog, UpstreamPool::new);
+    }
+
+    /** {@code connectorFactory}: a loop's upstream connections (tests give their own instead of real pools). */
+    ProxyContext(GatewayConfig config, Transport transport, RegistryHolder registry, Decider decider,
+                 BlockAnswers blockAnswers, Upstreams upstreams, GatewayMetrics metrics, AccessLog accessLog,
+                 BiFunction<EventLoop, ProxyContext, UpstreamConnector> connectorFactory) {
         this.config = config;
         this.transport = transport;
         this.registry = registry;
@@ -43,53 +51,7 @@ public final class ProxyContext {
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.accessLog = accessLog;
-        this.connectorFactory = loop -> new UpstreamPool(loop, this);
-    }
-
-    /** For tests: upstream connections from {@code connectorFactory} instead of real pools. */
-    ProxyContext(GatewayConfig config, RegistryHolder registry, Decider decider, BlockAnswers blockAnswers,
-                 Upstreams upstreams, GatewayMetrics metrics, Function<EventLoop, UpstreamConnector> connectorFactory) {
-        this.config = config;
-        this.transport = null;
-        this.registry = registry;
-        this.decider = decider;
-        this.blockAnswers = blockAnswers;
-        this.upstreams = upstreams;
-        this.metrics = metrics;
-        this.accessLog = new AccessLog();
-        this.connectorFactory = connectorFactory;
-    }
-
-    GatewayConfig config() {
-        return config;
-    }
-
-    Transport transport() {
-        return transport;
-    }
-
-    RegistryHolder registry() {
-        return registry;
-    }
-
-    Decider decider() {
-        return decider;
-    }
-
-    BlockAnswers blockAnswers() {
-        return blockAnswers;
-    }
-
-    Upstreams upstreams() {
-        return upstreams;
-    }
-
-    GatewayMetrics metrics() {
-        return metrics;
-    }
-
-    AccessLog accessLog() {
-        return accessLog;
+        this.connectorFactory = loop -> connectorFactory.apply(loop, this);
     }
 
     /** The upstream connections of {@code loop}: its own pool, touched by that loop only. */

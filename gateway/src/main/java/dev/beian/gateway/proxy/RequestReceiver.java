@@ -25,18 +25,13 @@ import java.util.ArrayDeque;
  */
 final class RequestReceiver extends ChannelInboundHandlerAdapter {
     /** Fired by the gateway into every client pipeline when draining starts. */
-    static final Object DRAIN = new Object() {
-        @Override
-        public String toString() {
-            return "RequestReceiver.DRAIN";
-        }
-    };
+    static final Signal DRAIN = new Signal("RequestReceiver.DRAIN");
 
-    private final ProxyContext context;
+    final ProxyContext context;
     private final HeaderReadTimeout headerTimeout;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
-    private ChannelHandlerContext ctx;
-    private FlowControl flow;
+    ChannelHandlerContext ctx;
+    FlowControl flow;
     private Cycle current;
     private Tunnel tunnel;
     private boolean closing;
@@ -46,18 +41,6 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     RequestReceiver(ProxyContext context, HeaderReadTimeout headerTimeout) {
         this.context = context;
         this.headerTimeout = headerTimeout;
-    }
-
-    ProxyContext context() {
-        return context;
-    }
-
-    ChannelHandlerContext ctx() {
-        return ctx;
-    }
-
-    FlowControl flow() {
-        return flow;
     }
 
     /** False once the connection is to close after the request in progress (draining, Connection: close). */

@@ -50,7 +50,7 @@ final class RequestRecord {
             return;
         }
         complete = true;
-        context.metrics().request(protocol, outcome, start);
-        context.accessLog().request(client, host, method, path, status, outcome.label(), upstream, start);
+        context.metrics.request(protocol, outcome, start);
+        context.accessLog.request(client, host, method, path, status, outcome.label(), upstream, start);
     }
 }

@@ -81,7 +81,7 @@ final class ResponseRelay {
             if (exchange.websocket && "websocket".equalsIgnoreCase(response.headers().get(HttpHeaderNames.UPGRADE))) {
                 Tunnel.open(receiver, exchange, response);
             } else { // an upgrade we never asked for: not a protocol we can follow
-                receiver.context().metrics().upstreamError(exchange.upstream.name, UpstreamErrorKind.RESET);
+                receiver.context.metrics.upstreamError(exchange.upstream.name, UpstreamErrorKind.RESET);
                 exchange.fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
             }
             return false;
@@ -114,7 +114,7 @@ final class ResponseRelay {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        receiver.ctx().write(response);
+        receiver.ctx.write(response);
         return true;
     }
 
@@ -131,7 +131,7 @@ final class ResponseRelay {
         if (last) { // counted before the client can see the end of it
             exchange.record.complete(Outcome.FORWARDED, status);
         }
-        ChannelFuture write = receiver.ctx().writeAndFlush(content);
+        ChannelFuture write = receiver.ctx.writeAndFlush(content);
         write.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (last) {
             exchange.responseDone(write, upstreamKeepAlive, keepClient);

@@ -41,7 +41,7 @@ final class Tunnel implements UpstreamListener {
         h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         ResponseRelay.appendVia(h);
-        receiver.ctx().writeAndFlush(response);
+        receiver.ctx.writeAndFlush(response);
         exchange.record.complete(Outcome.FORWARDED, 101);
         UpstreamConnection connection = exchange.handOver();
         Tunnel tunnel = new Tunnel(receiver, connection);
@@ -65,17 +65,17 @@ final class Tunnel implements UpstreamListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        receiver.ctx().writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        receiver.ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override
     public void upstreamWritabilityChanged() {
-        receiver.flow().upstreamWritabilityChanged();
+        receiver.flow.upstreamWritabilityChanged();
     }
 
     @Override
     public void upstreamClosed() {
-        receiver.ctx().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        receiver.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -90,7 +90,7 @@ final class Tunnel implements UpstreamListener {
 
     /** The client closed, or the tunnel was idle: the upstream connection goes too. */
     void close() {
-        receiver.flow().unbind();
+        receiver.flow.unbind();
         connection.discard();
     }
 }

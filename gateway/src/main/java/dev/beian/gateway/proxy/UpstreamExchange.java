@@ -43,7 +43,7 @@ final class UpstreamExchange implements UpstreamListener {
                      Authority authority, Upstreams.Upstream upstream, boolean keepAlive) {
         this.cycle = cycle;
         this.receiver = receiver;
-        this.context = receiver.context();
+        this.context = receiver.context;
         this.record = record;
         this.request = request;
         this.authority = authority;
@@ -57,7 +57,7 @@ final class UpstreamExchange implements UpstreamListener {
 
     /** Takes a connection now, or once the body is whole when it is to be read whole first. */
     void start() {
-        buffering = body.readWholeFirst(context.config().limits().requestBuffer());
+        buffering = body.readWholeFirst(context.config.limits().requestBuffer());
         if (!buffering) {
             connect(true);
         }
@@ -68,11 +68,11 @@ final class UpstreamExchange implements UpstreamListener {
         body.arrived(content);
         if (connection == null) {
             body.hold(content);
-            if (buffering && (body.complete() || body.bytes() > context.config().limits().requestBuffer())) {
+            if (buffering && (body.complete() || body.bytes() > context.config.limits().requestBuffer())) {
                 buffering = false;
                 connect(true);
             } else if (!buffering && body.heldBytes() > ProxyContext.WATER_MARK.high()) {
-                receiver.flow().hold(FlowControl.CONNECTING);
+                receiver.flow.hold(FlowControl.CONNECTING);
             }
             return;
         }
@@ -111,7 +111,7 @@ final class UpstreamExchange implements UpstreamListener {
 
     /** {@code inClientRead}: called while a client read batch is decoded, whose end flushes. */
     private void connect(boolean inClientRead) {
-        UpstreamConnector connector = context.connector(receiver.ctx().channel().eventLoop());
+        UpstreamConnector connector = context.connector(receiver.ctx.channel().eventLoop());
         InetSocketAddress address = upstream.pick(); // a retry may go to the next address
         Future<UpstreamConnection> future = retried ? connector.connect(address) : connector.acquire(address);
         if (future.isDone()) {
@@ -134,11 +134,11 @@ final class UpstreamExchange implements UpstreamListener {
         }
         connection = future.getNow();
         connection.bind(this);
-        receiver.flow().bind(connection.channel());
+        receiver.flow.bind(connection.channel());
         HttpRequest head = UpstreamRequestHead.of(request, authority, record.client(), body.framing(),
-                context.config().limits().underscores(), websocket);
+                context.config.limits().underscores(), websocket);
         ChannelFuture write = body.writeHeld(connection, connection.write(head));
-        receiver.flow().release(FlowControl.CONNECTING);
+        receiver.flow.release(FlowControl.CONNECTING);
         if (flush) {
             connection.flush();
         }
@@ -161,7 +161,7 @@ final class UpstreamExchange implements UpstreamListener {
             } else if (last) {
                 requestWritten = true;
                 if (!relay.started()) {
-                    c.armResponseTimeout(context.config().responseTimeout().toNanos());
+                    c.armResponseTimeout(context.config.responseTimeout().toNanos());
                 }
             }
         });
@@ -183,7 +183,7 @@ final class UpstreamExchange implements UpstreamListener {
         requestWritten = false;
         connection.discard();
         connection = null;
-        receiver.flow().unbind();
+        receiver.flow.unbind();
         body.holdEndAgain();
         connect(false); // from an upstream event: nothing else will flush
         return true;
@@ -196,7 +196,7 @@ final class UpstreamExchange implements UpstreamListener {
 
     @Override
     public void upstreamWritabilityChanged() {
-        receiver.flow().upstreamWritabilityChanged();
+        receiver.flow.upstreamWritabilityChanged();
     }
 
     @Override
@@ -204,7 +204,7 @@ final class UpstreamExchange implements UpstreamListener {
         if (ended || retryOnFreshConnection()) {
             return;
         }
-        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.RESET);
+        context.metrics.upstreamError(upstream.name, UpstreamErrorKind.RESET);
         end(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
     }
 
@@ -223,7 +223,7 @@ final class UpstreamExchange implements UpstreamListener {
     @Override
     public void upstreamTimedOut() {
         if (!ended && !relay.started()) {
-            context.metrics().upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
+            context.metrics.upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
             fail(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
         }
     }
@@ -240,12 +240,12 @@ final class UpstreamExchange implements UpstreamListener {
         if (ended || !stalledUpload && !relay.started()) {
             return;
         }
-        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
+        context.metrics.upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
         end(Outcome.UPSTREAM_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT);
     }
 
     private void connectFailed() {
-        context.metrics().upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
+        context.metrics.upstreamError(upstream.name, UpstreamErrorKind.CONNECT);
         fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
     }
 
@@ -258,7 +258,7 @@ final class UpstreamExchange implements UpstreamListener {
         if (!keep) {
             receiver.answerAndClose(answer);
         } else {
-            receiver.cycleDone(cycle, receiver.ctx().writeAndFlush(answer), true, false);
+            receiver.cycleDone(cycle, receiver.ctx.writeAndFlush(answer), true, false);
         }
     }
 
@@ -267,7 +267,7 @@ final class UpstreamExchange implements UpstreamListener {
         ended = true;
         UpstreamConnection c = connection;
         connection = null;
-        receiver.flow().unbind();
+        receiver.flow.unbind();
         if (upstreamKeepAlive && body.complete() && c.isActive()) {
             c.release();
         } else {
@@ -287,7 +287,7 @@ final class UpstreamExchange implements UpstreamListener {
             connection.discard();
             connection = null;
         }
-        receiver.flow().unbind();
+        receiver.flow.unbind();
     }
 
     /** After a 101: the connection leaves the exchange for the tunnel. */

@@ -80,9 +80,9 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         Clock clock = Clock.systemUTC();
         RegistryHolder registry = RegistryHolder.load(config.registryPath(),
                 new RegistryLoader(config.upstreams().keySet(), clock, 1), clock);
-        context = new ProxyContext(config, registry, new Decider(clock, 1000, true), new BlockAnswers(config),
+        context = new ProxyContext(config, null, registry, new Decider(clock, 1000, true), new BlockAnswers(config),
                 new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet(), () -> 0),
-                loop -> this);
+                new AccessLog(), (loop, ctx) -> this);
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
@@ -161,7 +161,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
         connection.handler().onClose(() -> pooled.remove(connection));
         ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleStateHandler(true, 0, 0,
-                context.config().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                context.config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         ch.pipeline().addLast("upstream", connection.handler());
         upstreams.add(ch);
         return connection;

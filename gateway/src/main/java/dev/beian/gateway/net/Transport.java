@@ -1,4 +1,4 @@
-package dev.beian.gateway;
+package dev.beian.gateway.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

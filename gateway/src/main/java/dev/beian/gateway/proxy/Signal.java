@@ -1,0 +1,5 @@
+package dev.beian.gateway.proxy;
+
+/** A user event one handler of a client pipeline fires for another, compared by identity. */
+record Signal(String name) {
+}
