@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
@@ -16,32 +17,18 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin endpoints of SPEC §8 and the metrics of §9, through a real admin listener. */
 class AdminTest {
     static final String TOKEN = "s3cret-token";
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().token(TOKEN);
     static final HttpClient client = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
-                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), "", GatewayFixture.REGISTRY, "", false, TOKEN);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
-
     static HttpResponse<String> admin(String method, String path, boolean withToken) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.adminPort() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.fixture().adminPort() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (withToken) {
             b.header("Authorization", "Bearer " + TOKEN);
@@ -70,7 +57,7 @@ class AdminTest {
             assertTrue(r.headers().firstValue("www-authenticate").orElse("").startsWith("Bearer"));
         }
         assertEquals(401, admin("POST", "/reload", false).statusCode());
-        HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.adminPort()
+        HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.fixture().adminPort()
                 + "/registry")).header("Authorization", "Bearer s3cret-tokeX").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrong.statusCode());
         assertEquals(200, admin("GET", "/metrics", false).statusCode(), "metrics stay open");
@@ -113,7 +100,7 @@ class AdminTest {
     void everyOutcomeCounterMovesByExactlyTheRequestsSent() throws Exception {
         String before = admin("GET", "/metrics", false).body();
         int[] sent = {3, 2, 1, 4, 2, 1}; // forwarded, unfiled, not_accessed, cancelled, bad_request, upstream_error
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             for (int i = 0; i < sent[0]; i++) {
                 raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 assertEquals(200, raw.read().status());
@@ -136,7 +123,7 @@ class AdminTest {
             }
         }
         for (int i = 0; i < sent[4]; i++) {
-            try (RawHttp raw = new RawHttp(fixture.port())) {
+            try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
                 raw.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
                 assertEquals(400, raw.read().status());
             }
@@ -155,7 +142,7 @@ class AdminTest {
 
     @Test
     void metricsHaveTheSpecifiedNamesAndNoHostLabel() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: cache-me.example.cn\r\n\r\n");
             raw.read();
         }
@@ -188,17 +175,17 @@ class AdminTest {
 
     @Test
     void reloadByPostSwapsOrReportsErrors() throws Exception {
-        Path file = fixture.dir.resolve("registry.yaml");
+        Path file = gateway.fixture().dir.resolve("registry.yaml");
         String original = Files.readString(file);
         try {
-            assertEquals(451, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"));
+            assertEquals(451, SignalsTest.status(gateway.fixture().port(), "new-site.cn", "/echo"));
             Files.writeString(file, original + "      - number: 京ICP备11018762号-9\n        name: 新\n"
                     + "        domains: [new-site.cn]\n        access: here\n");
             HttpResponse<String> ok = admin("POST", "/reload", true);
             assertEquals(200, ok.statusCode(), ok.body());
             assertTrue(ok.body().matches("(?s)\\{\"version\":\"[0-9a-f]{64}\",\"loadedAt\":\".*\",\"path\":\".*\","
                     + "\"subjects\":1,\"websites\":6,\"domains\":7,\"becameBlocked\":0,\"becameUnblocked\":1}\\n"), ok.body());
-            assertEquals(200, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"));
+            assertEquals(200, SignalsTest.status(gateway.fixture().port(), "new-site.cn", "/echo"));
 
             double failures = metric(admin("GET", "/metrics", false).body(), "beian_registry_reloads_total{result=\"failure\"}");
             Files.writeString(file, original.replace("access: elsewhere", "access: sometimes"));
@@ -206,7 +193,7 @@ class AdminTest {
             assertEquals(422, bad.statusCode());
             assertEquals("{\"errors\":[{\"line\":17,\"column\":17,\"message\":\"access must be here, provisional, "
                     + "elsewhere or withdrawn, not 'sometimes'\"}]}\n", bad.body());
-            assertEquals(200, SignalsTest.status(fixture.port(), "new-site.cn", "/echo"), "the old registry keeps serving");
+            assertEquals(200, SignalsTest.status(gateway.fixture().port(), "new-site.cn", "/echo"), "the old registry keeps serving");
             assertEquals(failures + 1, metric(admin("GET", "/metrics", false).body(),
                     "beian_registry_reloads_total{result=\"failure\"}"));
         } finally {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
@@ -11,22 +12,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** What a hostile or broken client sends, over raw sockets: never forwarded, answered, closed. */
 class HostileInputTest {
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(upstream.port(), """
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().config("""
                 timeouts:
                   header: 1s
                   idle: 2s
@@ -34,13 +29,6 @@ class HostileInputTest {
                   max-header-size: 4KiB
                   max-connections: 50
                 """);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
 
     /** name, raw request, expected status. */
     static Stream<Arguments> malformed() {
@@ -84,8 +72,8 @@ class HostileInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void isAnsweredAndClosedAndNeverForwarded(String name, String request, int status) throws IOException {
-        int before = upstream.hits("/upload") + upstream.hits("/echo");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int before = gateway.upstream().hits("/upload") + gateway.upstream().hits("/echo");
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send(request);
             RawHttp.Response r = raw.read();
             assertEquals(status, r.status(), name);
@@ -93,14 +81,14 @@ class HostileInputTest {
             assertTrue(raw.closedByServer(), name + ": connection closed");
             assertFalse(r.text().contains("example.org"), "nothing the client sent is reflected");
         }
-        assertEquals(before, upstream.hits("/upload") + upstream.hits("/echo"), name + ": never forwarded");
+        assertEquals(before, gateway.upstream().hits("/upload") + gateway.upstream().hits("/echo"), name + ": never forwarded");
     }
 
     @Test
     void hostileHostsAreEscapedInTheBlockPage() throws IOException {
         // A Host cannot carry markup (it is refused above), but a block page must escape whatever it shows:
         // an IDN host is shown in its ASCII form, never raw bytes.
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET / HTTP/1.1\r\nHost: xn--bcher-kva.example\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals(451, r.status());
@@ -110,7 +98,7 @@ class HostileInputTest {
 
     @Test
     void slowlorisIsCutOffByTheHeaderTimeout() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: exa");
             long start = System.nanoTime();
             for (int i = 0; i < 4; i++) { // keep trickling: the idle timer must not save it
@@ -130,7 +118,7 @@ class HostileInputTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedByTheHeaderTimeout() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.setTimeout(5000);
             assertTrue(raw.closedByServer());
         }
@@ -138,7 +126,7 @@ class HostileInputTest {
 
     @Test
     void idleKeepAliveConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             assertEquals(200, raw.read().status());
             long start = System.nanoTime();
@@ -151,8 +139,8 @@ class HostileInputTest {
 
     @Test
     void aBodyThatStopsArrivingIsCutOffByTheIdleTimeout() throws Exception {
-        int closedBefore = upstream.closed.get();
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int closedBefore = gateway.upstream().closed.get();
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("POST /upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 1000\r\n\r\nonly a part");
             raw.setTimeout(6000);
             long start = System.nanoTime();
@@ -163,16 +151,16 @@ class HostileInputTest {
             assertTrue(waited >= 1500, "answered after " + waited + " ms; idle is 2 s");
         }
         long deadline = System.currentTimeMillis() + 5000;
-        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+        while (gateway.upstream().closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(upstream.closed.get() > closedBefore, "the half-fed upstream connection was closed");
+        assertTrue(gateway.upstream().closed.get() > closedBefore, "the half-fed upstream connection was closed");
     }
 
     @Test
     void anUpstreamThatFallsSilentMidAnswerIsCutOff() throws Exception {
-        int closedBefore = upstream.closed.get();
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int closedBefore = gateway.upstream().closed.get();
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /stall-body HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             raw.setTimeout(8000);
             StringBuilder head = new StringBuilder();
@@ -185,10 +173,10 @@ class HostileInputTest {
             assertEquals("first part", new String(rest, java.nio.charset.StandardCharsets.UTF_8));
         }
         long deadline = System.currentTimeMillis() + 5000;
-        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+        while (gateway.upstream().closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(upstream.closed.get() > closedBefore, "the silent upstream connection was closed");
+        assertTrue(gateway.upstream().closed.get() > closedBefore, "the silent upstream connection was closed");
     }
 
     @Test
@@ -196,10 +184,10 @@ class HostileInputTest {
         List<RawHttp> held = new ArrayList<>();
         try {
             for (int i = 0; i < 50; i++) {
-                held.add(new RawHttp(fixture.port()));
+                held.add(new RawHttp(gateway.fixture().port()));
             }
             Thread.sleep(200);
-            try (RawHttp extra = new RawHttp(fixture.port())) {
+            try (RawHttp extra = new RawHttp(gateway.fixture().port())) {
                 extra.setTimeout(3000);
                 assertTrue(extra.closedByServer(), "the 51st connection is closed at once");
             }
@@ -211,7 +199,7 @@ class HostileInputTest {
                 r.close();
             }
             // the gateway sees the closes asynchronously; later tests need the slots back
-            var active = fixture.gateway.meters().find("beian_connections_active").gauge();
+            var active = gateway.fixture().gateway.meters().find("beian_connections_active").gauge();
             long deadline = System.currentTimeMillis() + 5000;
             while (active.value() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);

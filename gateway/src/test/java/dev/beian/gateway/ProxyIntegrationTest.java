@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.LeakGuard;
 import dev.beian.gateway.testing.RawHttp;
@@ -15,31 +16,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Forwarding and blocking through real sockets: a real gateway, a real upstream, real clients. */
 class ProxyIntegrationTest {
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream();
     static HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(upstream.port(), "");
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
-
     static HttpResponse<String> get(String host, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.port() + path))
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.fixture().port() + path))
                 .header("Host", host).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -50,7 +43,7 @@ class ProxyIntegrationTest {
 
     @Test
     void nativeTransportIsUsedWhereItLoads() {
-        assertEquals(io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio", fixture.gateway.transport().name());
+        assertEquals(io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio", gateway.fixture().gateway.transport().name());
     }
 
     @Test
@@ -72,7 +65,7 @@ class ProxyIntegrationTest {
 
     @Test
     void hopByHopFieldsAndUntrustedForwardingFieldsAreReplaced() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: example.cn:8080\r\nConnection: keep-alive, X-Secret\r\n"
                     + "X-Secret: 1\r\nKeep-Alive: 300\r\nTE: trailers\r\nProxy-Authorization: Basic x\r\n"
                     + "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n"
@@ -94,7 +87,7 @@ class ProxyIntegrationTest {
 
     @Test
     void absoluteFormTargetDecidesAndIsPassedInOriginForm() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             // the target names a filed host; Host names an unfiled one: the target wins (RFC 9112 §3.2.2)
             raw.send("GET http://shop.example.cn/echo?q=1 HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n");
             RawHttp.Response r = raw.read();
@@ -111,7 +104,7 @@ class ProxyIntegrationTest {
 
     @Test
     void blockPageSaysWhyAndKeepsTheConnection() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             String[][] cases = {
                 {"unfiled.example.org", "unfiled", "未根据工业和信息化部"},
                 {"www.elsewhere.cn", "not_accessed", "未接入本服务商"},
@@ -129,12 +122,12 @@ class ProxyIntegrationTest {
                 assertNull(r.header("connection"), "keep-alive stays");
             }
         }
-        assertEquals(0, upstream.hits("/"), "a blocked request never reaches the upstream");
+        assertEquals(0, gateway.upstream().hits("/"), "a blocked request never reaches the upstream");
     }
 
     @Test
     void blockedRequestBodyIsDiscardedAndTheNextRequestServed() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("POST /x HTTP/1.1\r\nHost: unfiled.example.org\r\nContent-Length: 5\r\n\r\nhello"
                     + "GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             assertEquals(451, raw.read().status());
@@ -146,7 +139,7 @@ class ProxyIntegrationTest {
 
     @Test
     void aBlockedRequestWithALargeBodyIsAnsweredAndItsConnectionClosed() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("POST /x HTTP/1.1\r\nHost: unfiled.example.org\r\nContent-Length: 100000000\r\n\r\n");
             raw.sendBytes(new byte[64 * 1024]);
             RawHttp.Response r = raw.read();
@@ -170,19 +163,19 @@ class ProxyIntegrationTest {
 
     @Test
     void keepAliveConnectionsToTheUpstreamArePooled() throws Exception {
-        int before = upstream.opened.get();
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int before = gateway.upstream().opened.get();
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             for (int i = 0; i < 10; i++) {
                 raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 assertEquals(200, raw.read().status());
             }
         }
-        assertTrue(upstream.opened.get() - before <= 1, "opened " + (upstream.opened.get() - before));
+        assertTrue(gateway.upstream().opened.get() - before <= 1, "opened " + (gateway.upstream().opened.get() - before));
     }
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             StringBuilder burst = new StringBuilder();
             for (int i = 0; i < 20; i++) {
                 String host = i % 3 == 1 ? "unfiled.example.org" : "example.cn";
@@ -203,7 +196,7 @@ class ProxyIntegrationTest {
 
     @Test
     void headResponsesHaveNoBodyAndTheConnectionGoesOn() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("HEAD /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response head = raw.read(true);
             assertEquals(200, head.status());
@@ -222,7 +215,7 @@ class ProxyIntegrationTest {
 
     @Test
     void closeDelimitedUpstreamBodiesAreRechunkedForHttp11Clients() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /nolength HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals("no length here", r.text());
@@ -234,13 +227,13 @@ class ProxyIntegrationTest {
 
     @Test
     void http10ClientsAreServedAndClosed() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.0\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals(200, r.status());
             assertTrue(raw.closedByServer());
         }
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET / HTTP/1.0\r\nHost: unfiled.example.org\r\nConnection: keep-alive\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals(451, r.status());
@@ -250,7 +243,7 @@ class ProxyIntegrationTest {
             assertEquals(200, forwarded.status());
             assertEquals("keep-alive", forwarded.header("connection"));
         }
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET / HTTP/1.0\r\n\r\n"); // no Host in HTTP/1.0: nothing filed can match
             RawHttp.Response r = raw.read();
             assertEquals(451, r.status());
@@ -260,7 +253,7 @@ class ProxyIntegrationTest {
 
     @Test
     void expectContinueIsRelayedForForwardedRequests() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("POST /upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
             RawHttp.Response cont = raw.read();
             assertEquals(100, cont.status());
@@ -273,7 +266,7 @@ class ProxyIntegrationTest {
 
     @Test
     void blockedRequestExpectingContinueIsAnsweredAtOnceAndClosed() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("PUT /big HTTP/1.1\r\nHost: unfiled.example.org\r\nContent-Length: 1000000\r\n"
                     + "Expect: 100-continue\r\n\r\n");
             RawHttp.Response r = raw.read();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.StrictUpstream;
@@ -17,10 +18,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,38 +36,25 @@ class RequestHygieneTest {
     static final Predicate<String> FILED = h -> h.equals("example.cn")
             || h.endsWith(".example.cn") && !h.equals("gone.example.cn") && !h.equals("refused.example.cn")
             || h.equals(IDN_HOST);
-    static StrictUpstream upstream;
-    static GatewayFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new StrictUpstream(FILED);
-        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
-                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), """
+    @RegisterExtension
+    static final GatewayExtension<StrictUpstream> gateway = GatewayExtension.strictUpstream(FILED).config("""
                 timeouts:
                   header: 1s
                   idle: 2s
-                """, GatewayFixture.REGISTRY);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
+                """);
 
     @BeforeEach
     void clean() {
-        upstream.received.clear();
-        upstream.problems.clear();
+        gateway.upstream().received.clear();
+        gateway.upstream().problems.clear();
     }
 
     static void noProblems() {
-        assertTrue(upstream.problems.isEmpty(), "the upstream saw: " + upstream.problems);
+        assertTrue(gateway.upstream().problems.isEmpty(), "the upstream saw: " + gateway.upstream().problems);
     }
 
     static RawHttp.Response exchange(String request) throws IOException {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send(request);
             return raw.read();
         }
@@ -79,7 +66,7 @@ class RequestHygieneTest {
     @ValueSource(strings = {"Content-Length", "content-length", "keep-alive, Content-Length", "Transfer-Encoding"})
     void aConnectionTokenCannotRemoveTheFramingAndSmuggleARequest(String connection) throws Exception {
         String smuggled = "GET /slow?ms=300 HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n";
-        try (RawHttp a = new RawHttp(fixture.port()); RawHttp b = new RawHttp(fixture.port())) {
+        try (RawHttp a = new RawHttp(gateway.fixture().port()); RawHttp b = new RawHttp(gateway.fixture().port())) {
             a.send("POST /slow?ms=300 HTTP/1.1\r\nHost: example.cn\r\nContent-Length: " + smuggled.length()
                     + "\r\nConnection: " + connection + "\r\n\r\n" + smuggled);
             RawHttp.Response first = a.read();
@@ -89,10 +76,10 @@ class RequestHygieneTest {
             b.send("GET /second HTTP/1.1\r\nHost: www.example.cn\r\n\r\n");
             assertEquals("host=www.example.cn target=/second body=0", b.read().text());
         }
-        upstream.awaitReceived(2, 1000);
+        gateway.upstream().awaitReceived(2, 1000);
         Thread.sleep(400); // time for a smuggled request to show up, if one had been sent
         noProblems();
-        List<StrictUpstream.Received> got = new ArrayList<>(upstream.received);
+        List<StrictUpstream.Received> got = new ArrayList<>(gateway.upstream().received);
         assertEquals(2, got.size(), "exactly the two requests the clients sent reached the app");
         assertEquals(smuggled.length(), got.get(0).bodyLength());
         assertEquals(String.valueOf(smuggled.length()), got.get(0).header("content-length"));
@@ -108,7 +95,7 @@ class RequestHygieneTest {
         assertEquals(200, r.status());
         assertEquals("host=www.example.cn target=/named body=3", r.text());
         noProblems();
-        StrictUpstream.Received got = upstream.received.peek();
+        StrictUpstream.Received got = gateway.upstream().received.peek();
         assertEquals("3", got.header("content-length"));
         assertEquals("http", got.header("x-forwarded-proto"));
     }
@@ -118,14 +105,14 @@ class RequestHygieneTest {
         assertEquals(200, exchange("GET /n HTTP/1.1\r\nHost: example.cn\r\nConnection: X-Private\r\n"
                 + "X-Private: secret\r\nX-Public: shown\r\n\r\n").status());
         noProblems();
-        StrictUpstream.Received got = upstream.received.peek();
+        StrictUpstream.Received got = gateway.upstream().received.peek();
         assertEquals(null, got.header("x-private"));
         assertEquals("shown", got.header("x-public"));
     }
 
     @Test
     void anUpstreamsConnectionFieldCannotRemoveTheResponsesFramingEither() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /hostile-response HTTP/1.1\r\nHost: example.cn\r\n\r\nGET /next HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response first = raw.read();
             assertEquals("host=example.cn target=/hostile-response body=0", first.text());
@@ -143,7 +130,7 @@ class RequestHygieneTest {
                 + "Content-Length: 0000000000000000000005\r\n\r\nhello");
         assertEquals("host=example.cn target=/zeros body=5", r.text());
         noProblems();
-        assertEquals("5", upstream.received.peek().header("content-length"));
+        assertEquals("5", gateway.upstream().received.peek().header("content-length"));
     }
 
     @Test
@@ -151,7 +138,7 @@ class RequestHygieneTest {
         RawHttp.Response small = exchange("POST /chunks HTTP/1.1\r\nHost: example.cn\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n");
         assertEquals("host=example.cn target=/chunks body=5", small.text());
-        assertEquals("5", upstream.received.poll().header("content-length"), "read whole: sent with its length");
+        assertEquals("5", gateway.upstream().received.poll().header("content-length"), "read whole: sent with its length");
         String piece = "x".repeat(40_000);
         StringBuilder big = new StringBuilder("POST /chunks HTTP/1.1\r\nHost: example.cn\r\nTransfer-Encoding: chunked\r\n\r\n");
         for (int i = 0; i < 3; i++) {
@@ -159,7 +146,7 @@ class RequestHygieneTest {
         }
         RawHttp.Response large = exchange(big.append("0\r\n\r\n").toString());
         assertEquals("host=example.cn target=/chunks body=120000", large.text());
-        StrictUpstream.Received got = upstream.received.poll();
+        StrictUpstream.Received got = gateway.upstream().received.poll();
         assertEquals("chunked", got.header("transfer-encoding"), "over limits.request-buffer: streamed chunked");
         noProblems();
     }
@@ -190,14 +177,14 @@ class RequestHygieneTest {
     @ParameterizedTest
     @MethodSource({"controlBytes", "crookedLines"})
     void aRequestLineNotExactlyMethodSpTargetSpVersionIs400AndClosed(String request) throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send(request);
             RawHttp.Response r = raw.read();
             assertEquals(400, r.status());
             assertTrue(raw.closedByServer());
         }
         Thread.sleep(20);
-        assertTrue(upstream.received.isEmpty(), "never forwarded");
+        assertTrue(gateway.upstream().received.isEmpty(), "never forwarded");
         noProblems();
     }
 
@@ -205,12 +192,12 @@ class RequestHygieneTest {
     void targetAndFieldBytesAbove0x7FArePassedOnExactlyAsReceived() throws Exception {
         byte[] head = "GET /caf\u00e9/\u0080\u00ff?x=\u00e4 HTTP/1.1\r\nHost: example.cn\r\nX-Name: caf\u00e9\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1);
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.sendBytes(head);
             assertEquals(200, raw.read().status());
         }
         noProblems();
-        StrictUpstream.Received got = upstream.received.peek();
+        StrictUpstream.Received got = gateway.upstream().received.peek();
         assertEquals("/caf\u00e9/\u0080\u00ff?x=\u00e4", got.target(), "the same bytes, not UTF-8 re-encoded");
         assertEquals("caf\u00e9", got.header("x-name"));
     }
@@ -229,7 +216,7 @@ class RequestHygieneTest {
                 + "Transfer_Encoding: chunked\r\nContent_Length: 10\r\nX_Custom: 1\r\n\r\nabc");
         assertEquals("host=example.cn target=/u body=3", r.text());
         noProblems(); // the strict upstream refuses any name with an underscore
-        StrictUpstream.Received got = upstream.received.peek();
+        StrictUpstream.Received got = gateway.upstream().received.peek();
         assertEquals(null, got.header("transfer_encoding"));
         assertEquals(null, got.header("x_custom"));
     }
@@ -240,7 +227,7 @@ class RequestHygieneTest {
                 + "Forwarded: for=1.2.3.4\r\nX-Forwarded-Host: unfiled.example.org\r\nX-Forwarded-Proto: https\r\n"
                 + "X-Forwarded-For: 10.0.0.1\r\n\r\n").status());
         noProblems();
-        StrictUpstream.Received got = upstream.received.peek();
+        StrictUpstream.Received got = gateway.upstream().received.peek();
         assertEquals("for=127.0.0.1;proto=http;host=\"www.example.cn:8080\"", got.header("forwarded"));
         assertEquals("www.example.cn:8080", got.header("x-forwarded-host"));
         assertEquals("http", got.header("x-forwarded-proto"));
@@ -251,11 +238,11 @@ class RequestHygieneTest {
 
     @Test
     void slowBodiesAreAnswered408AndTakeNoUpstreamConnection() throws Exception {
-        int connectionsBefore = upstream.connections.get();
+        int connectionsBefore = gateway.upstream().connections.get();
         List<RawHttp> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                RawHttp c = new RawHttp(fixture.port());
+                RawHttp c = new RawHttp(gateway.fixture().port());
                 c.send("POST /slow-body HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 10000\r\n\r\nab");
                 clients.add(c);
             }
@@ -282,13 +269,13 @@ class RequestHygieneTest {
                 c.close();
             }
         }
-        assertEquals(connectionsBefore, upstream.connections.get(), "bodies within request-buffer take no upstream connection");
-        assertTrue(upstream.received.isEmpty());
+        assertEquals(connectionsBefore, gateway.upstream().connections.get(), "bodies within request-buffer take no upstream connection");
+        assertTrue(gateway.upstream().received.isEmpty());
     }
 
     @Test
     void aSlowLargeBodyIsCutOffAndItsUpstreamConnectionClosed() throws Exception {
-        try (RawHttp c = new RawHttp(fixture.port())) {
+        try (RawHttp c = new RawHttp(gateway.fixture().port())) {
             c.send("POST /slow-large HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 1000000\r\n\r\nab");
             long start = System.nanoTime();
             // keep trickling until answered, so that the idle timeout (2 s) never fires: only the rate can end it
@@ -306,17 +293,17 @@ class RequestHygieneTest {
             assertTrue(waited < 5000, "cut off after " + waited + " ms: 1 s grace, then 1 KiB/s");
         }
         long deadline = System.currentTimeMillis() + 3000;
-        while (upstream.open.get() > 0 && System.currentTimeMillis() < deadline) {
+        while (gateway.upstream().open.get() > 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
         // keep-alive connections of other tests may sit in the pool; none may hold half of this request
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(gateway.upstream().received.isEmpty());
         noProblems();
     }
 
     @Test
     void anUpstreamThatStopsReadingTheBodyEndsTheExchangeWith504() throws Exception {
-        try (RawHttp c = new RawHttp(fixture.port())) {
+        try (RawHttp c = new RawHttp(gateway.fixture().port())) {
             long size = 256L << 20;
             c.send("POST /no-read HTTP/1.1\r\nHost: example.cn\r\nContent-Length: " + size + "\r\n\r\n");
             Thread writer = new Thread(() -> {
@@ -349,9 +336,9 @@ class RequestHygieneTest {
         String series = "beian_requests_total{outcome=\"client_abort\",protocol=\"http1\"}";
         double before = AdminTest.metric(metrics(), series);
         try (var lines = new dev.beian.gateway.testing.AccessLines()) {
-            try (RawHttp c = new RawHttp(fixture.port())) {
+            try (RawHttp c = new RawHttp(gateway.fixture().port())) {
                 c.send("GET /slow?ms=500 HTTP/1.1\r\nHost: example.cn\r\n\r\n");
-                upstream.awaitReceived(1, 2000);
+                gateway.upstream().awaitReceived(1, 2000);
             }
             List<Map<String, Object>> got = lines.await("/slow?ms=500", 1, 3000);
             assertEquals(1, got.size(), got.toString());
@@ -364,7 +351,7 @@ class RequestHygieneTest {
 
     @Test
     void aHeadThatTakesTooLongIsLoggedWithItsRealDuration() throws Exception {
-        try (var lines = new dev.beian.gateway.testing.AccessLines(); RawHttp c = new RawHttp(fixture.port())) {
+        try (var lines = new dev.beian.gateway.testing.AccessLines(); RawHttp c = new RawHttp(gateway.fixture().port())) {
             c.send("GET /never-ends HTTP/1.1\r\nHost: exa");
             assertEquals(408, c.read().status());
             List<Map<String, Object>> got = lines.await("-", 1, 3000);
@@ -401,7 +388,7 @@ class RequestHygieneTest {
 
     static String metrics() throws Exception {
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fixture.adminPort() + "/metrics")).build(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gateway.fixture().adminPort() + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertNotNull(r.body());
         return r.body();

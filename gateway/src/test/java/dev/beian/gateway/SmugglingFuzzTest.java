@@ -3,6 +3,7 @@ package dev.beian.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.StrictUpstream;
@@ -21,9 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeded, bounded fuzzing of valid requests into hostile ones (inserted fields, {@code Connection} naming
@@ -34,30 +34,16 @@ import org.junit.jupiter.api.Test;
  * serving. {@code -Dfuzz.seed=N -Dfuzz.mutations=N} run other or more cases.
  */
 class SmugglingFuzzTest {
-    static final long SEED = Long.getLong("fuzz.seed", 20261129L);
-    static final int MUTATIONS = Integer.getInteger("fuzz.mutations", 5000);
-    static final String SENTINEL = "GET /sentinel HTTP/1.1\r\nHost: example.cn\r\nConnection: close\r\n\r\n";
-
-    static StrictUpstream upstream;
-    static GatewayFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new StrictUpstream(RequestHygieneTest.FILED);
-        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
-                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), """
+    @RegisterExtension
+    static final GatewayExtension<StrictUpstream> gateway = GatewayExtension.strictUpstream(RequestHygieneTest.FILED).config("""
                 timeouts:
                   header: 500ms
                   idle: 500ms
                   response: 2s
-                """, GatewayFixture.REGISTRY);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
+                """);
+    static final long SEED = Long.getLong("fuzz.seed", 20261129L);
+    static final int MUTATIONS = Integer.getInteger("fuzz.mutations", 5000);
+    static final String SENTINEL = "GET /sentinel HTTP/1.1\r\nHost: example.cn\r\nConnection: close\r\n\r\n";
 
     static final String SMUGGLED = "GET /x HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n";
     static final String[] BASES = {
@@ -185,11 +171,11 @@ class SmugglingFuzzTest {
             pool.shutdownNow();
         }
         Thread.sleep(300);
-        assertTrue(upstream.problems.isEmpty(), upstream.problems.size() + " requests broke a promise (seed " + SEED
-                + "), e.g. " + upstream.problems.stream().limit(5).toList());
-        assertTrue(upstream.received.size() > MUTATIONS / 4, "not vacuous: many cases reached the app: " + upstream.received.size());
+        assertTrue(gateway.upstream().problems.isEmpty(), gateway.upstream().problems.size() + " requests broke a promise (seed " + SEED
+                + "), e.g. " + gateway.upstream().problems.stream().limit(5).toList());
+        assertTrue(gateway.upstream().received.size() > MUTATIONS / 4, "not vacuous: many cases reached the app: " + gateway.upstream().received.size());
         assertTrue(answered.get() > MUTATIONS * 9 / 10, "the gateway answered " + answered.get() + " of " + MUTATIONS);
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /after HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             assertEquals(200, raw.read().status(), "still serving");
         }
@@ -198,7 +184,7 @@ class SmugglingFuzzTest {
     /** Sends one case and reads until the gateway closes (or 3 s pass). */
     private static void send(byte[] bytes, AtomicInteger answered) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", fixture.port()), 2000);
+            s.connect(new InetSocketAddress("127.0.0.1", gateway.fixture().port()), 2000);
             s.setSoTimeout(3000);
             s.getOutputStream().write(bytes);
             InputStream in = s.getInputStream();

@@ -3,6 +3,7 @@ package dev.beian.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.TestUpstream;
 import io.netty.buffer.ByteBufAllocator;
@@ -17,33 +18,25 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 200 MB each way through the gateway, checksummed at both ends, while the buffer memory in use is
  * sampled: it must stay far below the body size (streaming, not buffering).
  */
 class StreamingTest {
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream();
     static final long SIZE = 200L * 1024 * 1024;
     static final long MEMORY_CEILING = 64L * 1024 * 1024;
 
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
     static HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(upstream.port(), "");
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
     }
 
     /** Samples the buffer memory in use while {@code work} runs; returns the highest sample. */
@@ -107,7 +100,7 @@ class StreamingTest {
                     return n;
                 }
             };
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.port() + "/upload"))
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.fixture().port() + "/upload"))
                     .header("Host", "example.cn")
                     .timeout(Duration.ofMinutes(3))
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -121,7 +114,7 @@ class StreamingTest {
     @Test
     void aSlowUpstreamHoldsTheClientBackInsteadOfGrowingMemory() throws Exception {
         long peak = peakBufferMemory(() -> {
-            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(fixture.port())) {
+            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(gateway.fixture().port())) {
                 raw.send("POST /slow-upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: " + SIZE + "\r\n\r\n");
                 AtomicLong sent = new AtomicLong();
                 Thread writer = new Thread(() -> {
@@ -148,7 +141,7 @@ class StreamingTest {
     @Test
     void aSlowReaderHoldsTheUpstreamBackInsteadOfGrowingMemory() throws Exception {
         long peak = peakBufferMemory(() -> {
-            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(fixture.port())) {
+            try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(gateway.fixture().port())) {
                 raw.send("GET /download?size=" + SIZE + " HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 byte[] buf = new byte[16 * 1024];
                 long deadline = System.currentTimeMillis() + 2000;
@@ -177,7 +170,7 @@ class StreamingTest {
         MessageDigest received = MessageDigest.getInstance("SHA-256");
         long[] count = new long[1];
         long peak = peakBufferMemory(() -> {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.port()
+            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.fixture().port()
                             + "/download?size=" + SIZE)).header("Host", "www.example.cn").timeout(Duration.ofMinutes(3)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, r.statusCode());

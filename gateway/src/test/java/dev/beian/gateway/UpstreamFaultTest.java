@@ -3,48 +3,36 @@ package dev.beian.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each way an upstream fails, and a client that walks away mid-exchange. */
 class UpstreamFaultTest {
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(upstream.port(), """
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().config("""
                 timeouts:
                   response: 1s
                   connect: 1s
                 """);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
 
     double upstreamErrors(String upstream, String kind) {
-        var c = fixture.gateway.meters().find("beian_upstream_errors").tags("upstream", upstream, "kind", kind).counter();
+        var c = gateway.fixture().gateway.meters().find("beian_upstream_errors").tags("upstream", upstream, "kind", kind).counter();
         return c == null ? 0 : c.count();
     }
 
     double requests(String outcome) {
-        var c = fixture.gateway.meters().find("beian_requests").tags("outcome", outcome, "protocol", "http1").counter();
+        var c = gateway.fixture().gateway.meters().find("beian_requests").tags("outcome", outcome, "protocol", "http1").counter();
         return c == null ? 0 : c.count();
     }
 
     @Test
     void refusedConnectionIs502() throws Exception {
         double before = upstreamErrors("refused", "connect");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET / HTTP/1.1\r\nHost: refused.example.cn\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals(502, r.status());
@@ -58,7 +46,7 @@ class UpstreamFaultTest {
     @Test
     void resetBeforeAnswerIs502() throws Exception {
         double before = upstreamErrors("default", "reset");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /reset HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response r = raw.read();
             assertEquals(502, r.status());
@@ -70,7 +58,7 @@ class UpstreamFaultTest {
     @Test
     void aStalePooledConnectionIsRetriedOnceForASafeRequest() throws Exception {
         double resets = upstreamErrors("default", "reset");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             for (int i = 0; i < 3; i++) {
                 raw.send("GET /close-second HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 assertEquals(200, raw.read().status(), "request " + i);
@@ -86,7 +74,7 @@ class UpstreamFaultTest {
     void tooSlowIs504() throws Exception {
         double before = upstreamErrors("default", "timeout");
         double timeouts = requests("upstream_timeout");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             long start = System.nanoTime();
             raw.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             RawHttp.Response r = raw.read();
@@ -103,17 +91,17 @@ class UpstreamFaultTest {
 
     @Test
     void aClientThatGoesAwayMidDownloadNeverLeavesTheUpstreamConnectionPooled() throws Exception {
-        int closedBefore = upstream.closed.get();
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int closedBefore = gateway.upstream().closed.get();
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /download?size=100000000 HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             raw.input().readNBytes(100_000);
         } // closed mid-body
         long deadline = System.currentTimeMillis() + 5000;
-        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+        while (gateway.upstream().closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(upstream.closed.get() > closedBefore, "the upstream connection was closed");
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        assertTrue(gateway.upstream().closed.get() > closedBefore, "the upstream connection was closed");
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\n\r\n");
             assertEquals(200, raw.read().status());
         }
@@ -121,16 +109,16 @@ class UpstreamFaultTest {
 
     @Test
     void aClientThatGoesAwayMidUploadClosesTheUpstreamConnection() throws Exception {
-        int closedBefore = upstream.closed.get();
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        int closedBefore = gateway.upstream().closed.get();
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("POST /upload HTTP/1.1\r\nHost: example.cn\r\nContent-Length: 1000000\r\n\r\n");
             raw.sendBytes(new byte[10_000]);
             Thread.sleep(200);
         }
         long deadline = System.currentTimeMillis() + 5000;
-        while (upstream.closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
+        while (gateway.upstream().closed.get() == closedBefore && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(upstream.closed.get() > closedBefore, "half a request must not stay on a pooled connection");
+        assertTrue(gateway.upstream().closed.get() > closedBefore, "half a request must not stay on a pooled connection");
     }
 }

@@ -3,6 +3,7 @@ package dev.beian.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
@@ -13,33 +14,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WebSocket: tunnelled as bytes once the upstream has answered 101. */
 class WebSocketTest {
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new TestUpstream();
-        fixture = new GatewayFixture(upstream.port(), "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream();
 
     @Test
     void messagesMakeTheRoundTrip() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Host", "www.example.cn")
-                .buildAsync(URI.create("ws://127.0.0.1:" + fixture.port() + "/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.fixture().port() + "/ws"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         received.add(data.toString());
@@ -56,7 +44,7 @@ class WebSocketTest {
 
     @Test
     void anUpgradeToABlockedHostIsBlocked() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /ws HTTP/1.1\r\nHost: unfiled.example.org\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
             RawHttp.Response r = raw.read();
@@ -66,7 +54,7 @@ class WebSocketTest {
 
     @Test
     void anUpgradeToAnythingElseIsStrippedAndAnsweredAsPlainHttp() throws Exception {
-        try (RawHttp raw = new RawHttp(fixture.port())) {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: example.cn\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                     + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
             RawHttp.Response r = raw.read();
