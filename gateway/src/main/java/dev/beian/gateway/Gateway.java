@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
         this.transport = Transport.select();
         // Reloads happen while serving: they get half the cores, so the event loops always keep some.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.registry = RegistryHolder.load(config.registryPath(),
+        this.registry = RegistryHolder.load(config.registry().path(),
                 new RegistryLoader(config.upstreams().keySet(), clock, cores),
                 new RegistryLoader(config.upstreams().keySet(), clock, Math.max(1, cores / 2)), clock);
         this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
@@ -87,23 +87,23 @@ public final class Gateway implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(pipeline[0])
-                    .bind(config.listenHttp()).sync().channel();
+                    .bind(config.listen().http()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
             throw e;
         }
         OperationsMetrics.bind(meters, registry, decider);
         try {
-            this.admin = AdminServer.start(config.adminListen(), transport,
-                    new AdminEndpoints(registry, decider, meters, this::ready, config.adminToken()));
+            this.admin = AdminServer.start(config.admin().listen(), transport,
+                    new AdminEndpoints(registry, decider, meters, this::ready, config.admin().token()));
         } catch (Exception e) {
             server.close().syncUninterruptibly();
             shutdownGroups();
             throw e;
         }
         RegistryWatcher w = null;
-        if (config.registryWatch()) {
-            w = RegistryWatcher.start(config.registryPath(), Duration.ofMillis(300),
+        if (config.registry().watch()) {
+            w = RegistryWatcher.start(config.registry().path(), Duration.ofMillis(300),
                     () -> registry.reloadIfChangedAsync("file change"));
         }
         this.watcher = w;
@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
         log.info("beian-gateway listening on {} ({} transport, {} event loops), admin on {}; registry {} with {} domains",
                 server.localAddress(), transport.name(),
                 ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(),
-                admin.address(), config.registryPath(), registry.current().domainCount());
+                admin.address(), config.registry().path(), registry.current().domainCount());
     }
 
     /** Loads the registry, binds the listener and starts serving. */
@@ -160,13 +160,13 @@ public final class Gateway implements AutoCloseable {
     public void drainAndStop() {
         ready = false;
         context.startDraining();
-        log.info("draining: no new connections; waiting up to {} for {} open connections", config.drainTimeout(),
+        log.info("draining: no new connections; waiting up to {} for {} open connections", config.timeouts().drain(),
                 clients.size());
         server.close().syncUninterruptibly();
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ClientPipeline.DRAIN));
         }
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        long deadline = System.nanoTime() + config.timeouts().drain().toNanos();
         while (!clients.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);

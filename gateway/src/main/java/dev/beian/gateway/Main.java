@@ -179,12 +179,12 @@ public final class Main {
         }
         Registry registry;
         try {
-            registry = new RegistryLoader(config.upstreams().keySet(), Clock.systemUTC()).load(config.registryPath());
+            registry = new RegistryLoader(config.upstreams().keySet(), Clock.systemUTC()).load(config.registry().path());
         } catch (InvalidRegistryException e) {
-            printRegistryErrors(config.registryPath(), e, err);
+            printRegistryErrors(config.registry().path(), e, err);
             return INVALID;
         } catch (IOException e) {
-            err.println(config.registryPath() + ": " + e.getMessage());
+            err.println(config.registry().path() + ": " + e.getMessage());
             return INVALID;
         }
         Decider decider = new Decider(Clock.systemUTC(), 0, config.ipHostsForward());
@@ -220,11 +220,11 @@ public final class Main {
         try {
             gateway = Gateway.start(config, Clock.systemUTC());
         } catch (InvalidRegistryException e) {
-            printRegistryErrors(config.registryPath(), e, err);
+            printRegistryErrors(config.registry().path(), e, err);
             closeQuietly(app);
             return INVALID;
         } catch (NoSuchFileException e) {
-            err.println(config.registryPath() + ": no such file");
+            err.println(config.registry().path() + ": no such file");
             closeQuietly(app);
             return INVALID;
         } catch (Exception e) {

@@ -35,13 +35,13 @@ public final class BlockAnswers {
     private final String redirectUrl;
 
     public BlockAnswers(GatewayConfig config) throws IOException {
-        this.mode = config.blockMode();
-        this.pageStatus = config.blockStatus() == 451
+        this.mode = config.block().mode();
+        this.pageStatus = config.block().status() == 451
                 ? new HttpResponseStatus(451, "Unavailable For Legal Reasons") // RFC 7725; Netty has no name for it
-                : HttpResponseStatus.valueOf(config.blockStatus());
-        this.redirectUrl = config.redirectUrl();
-        String template = config.blockPage() == null ? BUILT_IN
-                : Files.readString(config.blockPage(), StandardCharsets.UTF_8);
+                : HttpResponseStatus.valueOf(config.block().status());
+        this.redirectUrl = config.block().redirectUrl();
+        String template = config.block().page() == null ? BUILT_IN
+                : Files.readString(config.block().page(), StandardCharsets.UTF_8);
         for (BlockReason reason : BlockReason.values()) {
             pages.put(reason, split(fill(template, reason)));
         }

@@ -164,10 +164,11 @@ public final class ConfigLoader {
             if (!errors.isEmpty()) {
                 throw new InvalidConfigException(file.toString(), errors);
             }
-            return new GatewayConfig(file, http, proxyProtocol, threads, adminListen, token, registryPath, watch,
-                    cacheSize, upstreams, mode, status, redirectUrl, page, ipForward, connect, response, idle,
-                    header, drain, new GatewayConfig.Limits(maxHeader, maxConnections, underscores, requestBuffer,
-                            minBodyRate));
+            return new GatewayConfig(file, new GatewayConfig.Listen(http, proxyProtocol), threads,
+                    new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch),
+                    cacheSize, upstreams, new GatewayConfig.Block(mode, status, redirectUrl, page), ipForward,
+                    new GatewayConfig.Timeouts(connect, response, idle, header, drain),
+                    new GatewayConfig.Limits(maxHeader, maxConnections, underscores, requestBuffer, minBodyRate));
         }
 
         private Map<String, List<InetSocketAddress>> upstreams(Node node) {

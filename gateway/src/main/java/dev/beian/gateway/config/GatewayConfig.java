@@ -12,26 +12,36 @@ import java.util.Map;
  */
 public record GatewayConfig(
         Path file,
-        InetSocketAddress listenHttp,
-        boolean proxyProtocol,
+        Listen listen,
         int threads,
-        InetSocketAddress adminListen,
-        String adminToken,
-        Path registryPath,
-        boolean registryWatch,
+        Admin admin,
+        RegistrySource registry,
         long cacheMaximumSize,
         Map<String, List<InetSocketAddress>> upstreams,
-        BlockMode blockMode,
-        int blockStatus,
-        String redirectUrl,
-        Path blockPage,
+        Block block,
         boolean ipHostsForward,
-        Duration connectTimeout,
-        Duration responseTimeout,
-        Duration idleTimeout,
-        Duration headerTimeout,
-        Duration drainTimeout,
+        Timeouts timeouts,
         Limits limits) {
+
+    /** {@code listen}: the client listener, and whether every connection opens with a PROXY header. */
+    public record Listen(InetSocketAddress http, boolean proxyProtocol) {
+    }
+
+    /** {@code admin}: its listener and bearer token (empty: none). */
+    public record Admin(InetSocketAddress listen, String token) {
+    }
+
+    /** {@code registry}: the file, and whether its changes are watched. */
+    public record RegistrySource(Path path, boolean watch) {
+    }
+
+    /** {@code block}: how a blocked request is answered; {@code page} null for the built-in page. */
+    public record Block(BlockMode mode, int status, String redirectUrl, Path page) {
+    }
+
+    /** {@code timeouts}. */
+    public record Timeouts(Duration connect, Duration response, Duration idle, Duration header, Duration drain) {
+    }
 
     /**
      * {@code limits} of SPEC §4: what one client may cost the gateway and its apps.

@@ -69,7 +69,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     private void proxyProtocol(ChannelPipeline p) {
-        if (context.config.proxyProtocol()) {
+        if (context.config.listen().proxyProtocol()) {
             p.addLast("proxy-protocol", new HAProxyMessageDecoder());
             p.addLast("proxy-address", new ProxyProtocolAddress());
         }
@@ -77,9 +77,9 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     private HeaderReadTimeout timeouts(ChannelPipeline p) {
         GatewayConfig config = context.config;
-        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
+        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         p.addLast(HEADER_TIMEOUT, headerTimeout);
-        p.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast(IDLE, new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
         return headerTimeout;
     }
 

@@ -35,7 +35,7 @@ final class Forwarding implements Cycle {
         ProxyContext context = receiver.context;
         long rate = context.config.limits().minBodyRate();
         if (rate > 0 && exchange.body().announced()) {
-            bodyRate = BodyRate.watch(receiver, rate, context.config.headerTimeout().toNanos(), exchange.body()::bytes,
+            bodyRate = BodyRate.watch(receiver, rate, context.config.timeouts().header().toNanos(), exchange.body()::bytes,
                     this::bodyArriving, () -> exchange.end(Outcome.BAD_REQUEST, HttpResponseStatus.REQUEST_TIMEOUT));
         }
         exchange.start();

@@ -161,7 +161,7 @@ final class UpstreamExchange implements UpstreamListener {
             } else if (last) {
                 requestWritten = true;
                 if (!relay.started()) {
-                    c.armResponseTimeout(context.config.responseTimeout().toNanos());
+                    c.armResponseTimeout(context.config.timeouts().response().toNanos());
                 }
             }
         });

@@ -34,11 +34,11 @@ final class UpstreamPool implements UpstreamConnector {
 
     UpstreamPool(EventLoop loop, ProxyContext context) {
         this.loop = loop;
-        long idleNanos = context.config.idleTimeout().toNanos();
+        long idleNanos = context.config.timeouts().idle().toNanos();
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(context.transport.channel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyContext.WATER_MARK)

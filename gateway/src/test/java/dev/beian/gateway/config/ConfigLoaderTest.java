@@ -31,22 +31,22 @@ class ConfigLoaderTest {
     @Test
     void theBundledConfigLoadsWithItsDocumentedDefaults() throws Exception {
         GatewayConfig c = new ConfigLoader(n -> null).load(Path.of("..", "config", "gateway.yaml"));
-        assertEquals(8080, c.listenHttp().getPort());
-        assertEquals(9090, c.adminListen().getPort());
-        assertEquals("", c.adminToken());
+        assertEquals(8080, c.listen().http().getPort());
+        assertEquals(9090, c.admin().listen().getPort());
+        assertEquals("", c.admin().token());
         assertEquals(100_000, c.cacheMaximumSize());
-        assertEquals(GatewayConfig.BlockMode.PAGE, c.blockMode());
-        assertEquals(451, c.blockStatus());
-        assertEquals(Duration.ofSeconds(3), c.connectTimeout());
-        assertEquals(Duration.ofSeconds(60), c.responseTimeout());
-        assertEquals(Duration.ofSeconds(10), c.headerTimeout());
+        assertEquals(GatewayConfig.BlockMode.PAGE, c.block().mode());
+        assertEquals(451, c.block().status());
+        assertEquals(Duration.ofSeconds(3), c.timeouts().connect());
+        assertEquals(Duration.ofSeconds(60), c.timeouts().response());
+        assertEquals(Duration.ofSeconds(10), c.timeouts().header());
         assertEquals(16 * 1024, c.limits().maxHeaderSize());
         assertEquals(10_000, c.limits().maxConnections());
         assertEquals(GatewayConfig.Underscores.DROP, c.limits().underscores());
         assertEquals(64 * 1024, c.limits().requestBuffer());
         assertEquals(1024, c.limits().minBodyRate());
-        assertTrue(c.registryPath().endsWith(Path.of("config", "registry.yaml")), "relative to the config's folder");
-        assertTrue(c.registryWatch());
+        assertTrue(c.registry().path().endsWith(Path.of("config", "registry.yaml")), "relative to the config's folder");
+        assertTrue(c.registry().watch());
         assertTrue(c.ipHostsForward());
         assertEquals(List.of(new java.net.InetSocketAddress("127.0.0.1", 3000)), c.upstreams().get("default"));
     }
@@ -62,9 +62,9 @@ class ConfigLoaderTest {
                 upstreams:
                   default: [127.0.0.1:3000, "${SECOND:-127.0.0.1:3001}"]
                 """, Map.of("TOKEN", "s3cret", "RESPONSE", "500ms"));
-        assertEquals("s3cret", c.adminToken());
-        assertEquals(9191, c.adminListen().getPort());
-        assertEquals(Duration.ofMillis(500), c.responseTimeout());
+        assertEquals("s3cret", c.admin().token());
+        assertEquals(9191, c.admin().listen().getPort());
+        assertEquals(Duration.ofMillis(500), c.timeouts().response());
         assertEquals(2, c.upstreams().get("default").size());
     }
 
@@ -130,8 +130,8 @@ class ConfigLoaderTest {
     @Test
     void aTokenAllowsANonLoopbackAdminAddress() throws Exception {
         GatewayConfig c = load("upstreams:\n  default: [127.0.0.1:3000]\nadmin:\n  listen: 0.0.0.0:9090\n  token: t\n", Map.of());
-        assertFalse(c.adminListen().getAddress().isLoopbackAddress());
-        assertNull(c.blockPage());
+        assertFalse(c.admin().listen().getAddress().isLoopbackAddress());
+        assertNull(c.block().page());
     }
 
     @Test

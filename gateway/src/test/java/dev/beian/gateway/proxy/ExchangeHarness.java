@@ -78,7 +78,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         Files.writeString(dir.resolve("gateway.yaml"), CONFIG + extraConfig);
         GatewayConfig config = new ConfigLoader(n -> null).load(dir.resolve("gateway.yaml"));
         Clock clock = Clock.systemUTC();
-        RegistryHolder registry = RegistryHolder.load(config.registryPath(),
+        RegistryHolder registry = RegistryHolder.load(config.registry().path(),
                 new RegistryLoader(config.upstreams().keySet(), clock, 1), clock);
         context = new ProxyContext(config, null, registry, new Decider(clock, 1000, true), new BlockAnswers(config),
                 new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet(), () -> 0),
@@ -86,9 +86,9 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
-        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.headerTimeout().toNanos());
+        HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
-        client.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        client.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
         client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout));
     }
 
@@ -161,7 +161,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
         connection.handler().onClose(() -> pooled.remove(connection));
         ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleStateHandler(true, 0, 0,
-                context.config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                context.config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
         ch.pipeline().addLast("upstream", connection.handler());
         upstreams.add(ch);
         return connection;
