@@ -72,7 +72,7 @@ public final class Decider {
         }
         if (host.isIpLiteral()) {
             return forwardIpHosts
-                    ? Decision.forward(host.value(), null, null, RegistryLoader.DEFAULT_UPSTREAM, Long.MAX_VALUE)
+                    ? Decision.forward(host.value(), null, null, Registry.DEFAULT_UPSTREAM, Long.MAX_VALUE)
                     : Decision.block(BlockReason.UNFILED, host.value(), null, null);
         }
         return decideName(registry, host.value(), nowMillis);

@@ -9,6 +9,9 @@ import java.util.List;
  * One loaded, validated registry file: immutable, shared by every thread, swapped whole on reload.
  */
 public final class Registry {
+    /** Upstream of a website that names none, and of IP hosts that are forwarded. */
+    public static final String DEFAULT_UPSTREAM = "default";
+
     private final List<Subject> subjects;
     private final int websiteCount;
     private final DomainIndex<Website> domains;

@@ -9,16 +9,17 @@ public final class Website {
     private final Subject subject;
     private final FilingNumber number;
     private final String name;
-    private List<String> domains = List.of();
+    private final List<String> domains;
     private final Access access;
     private final Instant accessUntil;
     private final Status status;
     private final String upstream;
     private final boolean cancelled;
 
-    Website(Subject subject, FilingNumber number, String name, Access access, Instant accessUntil, Status status,
-            String upstream) {
+    Website(Subject subject, FilingNumber number, String name, List<String> domains, Access access,
+            Instant accessUntil, Status status, String upstream) {
         this.subject = subject;
+        this.domains = List.copyOf(domains);
         this.number = number;
         this.name = name;
         this.access = access;
@@ -27,11 +28,6 @@ public final class Website {
         this.upstream = upstream;
         // decided once here: the request path then touches only this object, not the subject too
         this.cancelled = status == Status.CANCELLED || subject.status() == Status.CANCELLED;
-    }
-
-    /** Set once by the loader, before the registry is published. */
-    void domains(List<String> domains) {
-        this.domains = List.copyOf(domains);
     }
 
     public Subject subject() {

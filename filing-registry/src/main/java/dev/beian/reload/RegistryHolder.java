@@ -1,8 +1,8 @@
 package dev.beian.reload;
 
+import dev.beian.yaml.YamlError;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
-import dev.beian.registry.RegistryError;
 import dev.beian.registry.RegistryLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,7 +137,7 @@ public final class RegistryHolder implements AutoCloseable {
         } catch (InvalidRegistryException e) {
             log.warn("registry reload ({}) rejected, {} error(s); version {} keeps serving", trigger,
                     e.errors().size(), before.version());
-            for (RegistryError error : e.errors()) {
+            for (YamlError error : e.errors()) {
                 log.warn("  {}", error.format(path.toString()));
             }
             result = new ReloadResult(before, false, RegistryDiff.NONE, e.errors());
@@ -145,12 +145,12 @@ public final class RegistryHolder implements AutoCloseable {
             log.warn("registry reload ({}) failed: {} does not exist; version {} keeps serving", trigger, path,
                     before.version());
             result = new ReloadResult(before, false, RegistryDiff.NONE,
-                    List.of(new RegistryError(1, 1, "file does not exist: " + path)));
+                    List.of(new YamlError(1, 1, "file does not exist: " + path)));
         } catch (IOException | RuntimeException e) {
             log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, e.toString(),
                     before.version());
             result = new ReloadResult(before, false, RegistryDiff.NONE,
-                    List.of(new RegistryError(1, 1, "cannot read " + path + ": " + e)));
+                    List.of(new YamlError(1, 1, "cannot read " + path + ": " + e)));
         }
         for (Consumer<ReloadResult> listener : listeners) {
             try {

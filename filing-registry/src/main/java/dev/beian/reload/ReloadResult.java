@@ -1,7 +1,7 @@
 package dev.beian.reload;
 
+import dev.beian.yaml.YamlError;
 import dev.beian.registry.Registry;
-import dev.beian.registry.RegistryError;
 import java.util.List;
 
 /**
@@ -11,7 +11,7 @@ import java.util.List;
  * @param registry the registry serving after this reload (the old one when it failed)
  * @param changed  true when a new registry was swapped in
  */
-public record ReloadResult(Registry registry, boolean changed, RegistryDiff diff, List<RegistryError> errors) {
+public record ReloadResult(Registry registry, boolean changed, RegistryDiff diff, List<YamlError> errors) {
 
     public boolean success() {
         return errors.isEmpty();

@@ -1,5 +1,6 @@
 package dev.beian.registry;
 
+import dev.beian.yaml.YamlError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,7 +42,7 @@ class LargeRegistryTest {
     static List<String> errors(String yaml) {
         return assertThrows(InvalidRegistryException.class,
                 () -> LOADER.parse(yaml.getBytes(StandardCharsets.UTF_8), null))
-                .errors().stream().map(RegistryError::toString).collect(Collectors.toList());
+                .errors().stream().map(YamlError::toString).collect(Collectors.toList());
     }
 
     @Test

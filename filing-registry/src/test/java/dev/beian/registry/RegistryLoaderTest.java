@@ -1,5 +1,6 @@
 package dev.beian.registry;
 
+import dev.beian.yaml.YamlError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,7 +27,7 @@ class RegistryLoaderTest {
         return LOADER.parse(yaml.getBytes(StandardCharsets.UTF_8), null);
     }
 
-    static List<RegistryError> errors(String yaml) {
+    static List<YamlError> errors(String yaml) {
         return assertThrows(InvalidRegistryException.class, () -> load(yaml)).errors();
     }
 
@@ -157,9 +158,9 @@ class RegistryLoaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("singleErrors")
     void reportsEachRuleWithLineAndColumn(String name, String yaml, String position, String words) {
-        List<RegistryError> errors = errors(yaml);
+        List<YamlError> errors = errors(yaml);
         assertEquals(1, errors.size(), () -> "expected one error, got " + errors);
-        RegistryError e = errors.get(0);
+        YamlError e = errors.get(0);
         assertEquals(position, e.line() + ":" + e.column(), () -> "position of " + e);
         assertTrue(e.message().contains(words), () -> "'" + e.message() + "' lacks '" + words + "'");
     }
@@ -182,7 +183,7 @@ class RegistryLoaderTest {
                   - number: 京ICP备 11018762号
                     name: again
                 """;
-        List<String> got = errors(yaml).stream().map(RegistryError::toString).collect(Collectors.toList());
+        List<String> got = errors(yaml).stream().map(YamlError::toString).collect(Collectors.toList());
         assertEquals(List.of(
                 "9:17: number 京ICP备11018762号-1 is used twice (first at line 5)",
                 "11:19: domain example.cn is listed twice (first at line 7)",
@@ -202,7 +203,7 @@ class RegistryLoaderTest {
                         access: provisional
                         upstream: nope
                 """;
-        List<String> got = errors(yaml).stream().map(RegistryError::toString).collect(Collectors.toList());
+        List<String> got = errors(yaml).stream().map(YamlError::toString).collect(Collectors.toList());
         assertEquals(7, got.size(), got::toString);
         assertTrue(got.get(0).startsWith("2:13: invalid filing number"), got::toString);
         assertTrue(got.get(1).startsWith("4:5: unknown key 'stauts'"), got::toString);
@@ -240,7 +241,7 @@ class RegistryLoaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("accessUntil")
     void accessUntilDatesDefaultToBeijingTime(String raw, String expected) {
-        Instant got = RegistryLoader.parseAccessUntil(raw);
+        Instant got = AccessUntil.parse(raw);
         if (expected == null) {
             assertNull(got);
         } else {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,16 +54,26 @@ public final class Gateway implements AutoCloseable {
     private final Channel server;
     private final RegistryWatcher watcher;
     private final HttpListener admin;
+    /** Composes the pieces of a reloaded registry: half the cores, so the event loops always keep some. */
+    private final ForkJoinPool reloadPool;
     private volatile boolean ready;
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {
         this.config = config;
         this.transport = Transport.select();
-        // Reloads happen while serving: they get half the cores, so the event loops always keep some.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.registry = RegistryHolder.load(config.registry().path(),
-                new RegistryLoader(config.upstreams().keySet(), clock, cores),
-                new RegistryLoader(config.upstreams().keySet(), clock, Math.max(1, cores / 2)), clock);
+        this.reloadPool = cores >= 4 ? new ForkJoinPool(cores / 2) : null; // two cores: reloads compose on one
+        ForkJoinPool firstLoad = new ForkJoinPool(cores); // nothing is served yet: all cores
+        try {
+            this.registry = RegistryHolder.load(config.registry().path(),
+                    new RegistryLoader(config.upstreams().keySet(), clock, firstLoad),
+                    new RegistryLoader(config.upstreams().keySet(), clock, reloadPool), clock);
+        } catch (IOException | InvalidRegistryException | RuntimeException e) {
+            shutdown(reloadPool);
+            throw e;
+        } finally {
+            firstLoad.shutdown();
+        }
         this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
         registry.addListener(result -> {
             if (result.changed()) {
@@ -73,12 +84,11 @@ public final class Gateway implements AutoCloseable {
         this.bossGroup = transport.newGroup(1, "accept");
         this.workerGroup = transport.newGroup(
                 config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(), "io");
-        ClientPipeline[] pipeline = new ClientPipeline[1];
-        GatewayMetrics metrics = new GatewayMetrics(meters, config.upstreams().keySet(),
-                () -> pipeline[0] == null ? 0 : pipeline[0].activeConnections());
+        GatewayMetrics metrics = new GatewayMetrics(meters, config.upstreams().keySet());
         this.context = new ProxyContext(config, transport, registry, decider, new BlockAnswers(config),
                 new Upstreams(config.upstreams()), metrics, new AccessLog());
-        pipeline[0] = new ClientPipeline(context, clients);
+        ClientPipeline pipeline = new ClientPipeline(context, clients);
+        metrics.bindActiveConnections(pipeline::activeConnections);
         try {
             this.server = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
@@ -86,11 +96,12 @@ public final class Gateway implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(pipeline[0])
+                    .childHandler(pipeline)
                     .bind(config.listen().http()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
-            throw e;
+            shutdown(reloadPool);
+            throw bindFailure("listen.http", config.listen().http(), e);
         }
         OperationsMetrics.bind(meters, registry, decider);
         try {
@@ -99,7 +110,8 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             server.close().syncUninterruptibly();
             shutdownGroups();
-            throw e;
+            shutdown(reloadPool);
+            throw bindFailure("admin.listen", config.admin().listen(), e);
         }
         RegistryWatcher w = null;
         if (config.registry().watch()) {
@@ -166,16 +178,9 @@ public final class Gateway implements AutoCloseable {
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ClientPipeline.DRAIN));
         }
-        long deadline = System.nanoTime() + config.timeouts().drain().toNanos();
-        while (!clients.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (!clients.isEmpty()) {
+        // the listener is closed: the group holds every connection there will be, and says when all have closed
+        boolean drained = clients.newCloseFuture().awaitUninterruptibly(config.timeouts().drain().toMillis());
+        if (!drained) {
             log.warn("drain time over; closing {} connections", clients.size());
         }
         close();
@@ -192,7 +197,20 @@ public final class Gateway implements AutoCloseable {
         clients.close().syncUninterruptibly();
         shutdownGroups();
         registry.close();
+        shutdown(reloadPool);
         meters.close();
+    }
+
+    private static void shutdown(ForkJoinPool pool) {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    /** SPEC §3: a listener that cannot bind says which listener and which address. */
+    private static IOException bindFailure(String listener, InetSocketAddress address, Exception e) {
+        return new java.net.BindException(listener + " " + address.getHostString() + ":" + address.getPort()
+                + ": cannot bind: " + e.getMessage());
     }
 
     private void shutdownGroups() {

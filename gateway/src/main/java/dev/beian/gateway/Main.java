@@ -1,34 +1,38 @@
 package dev.beian.gateway;
 
-import dev.beian.gateway.net.Transport;
 import dev.beian.decision.Decider;
+import dev.beian.decision.Decision;
 import dev.beian.gateway.admin.Json;
 import dev.beian.gateway.admin.LookupView;
-import dev.beian.gateway.config.ConfigError;
 import dev.beian.gateway.config.ConfigLoader;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.config.InvalidConfigException;
 import dev.beian.gateway.demo.SampleApp;
 import dev.beian.gateway.net.HttpListener;
+import dev.beian.gateway.net.Transport;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
-import dev.beian.registry.RegistryError;
 import dev.beian.registry.RegistryLoader;
+import dev.beian.yaml.YamlError;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The command line of SPEC §3. Exit codes: 0 success, 1 invalid configuration or registry (errors printed
- * as {@code file:line:column: message}), 2 wrong usage.
+ * as {@code file:line:column: message}), 2 wrong usage. Every failure of every command takes one path: a
+ * {@link Failure} with its exit code and lines, printed once by {@link #run}.
  */
 public final class Main {
     static final int OK = 0;
@@ -40,7 +44,45 @@ public final class Main {
                    java -jar beian-gateway.jar --demo [--config FILE]     serve, plus a sample app on upstream default
                    java -jar beian-gateway.jar validate [--config FILE] REGISTRY.yaml
                    java -jar beian-gateway.jar lookup [--config FILE] HOST...
+                   java -jar beian-gateway.jar --version | --help
+            options:  --config FILE, --config=FILE   gateway.yaml (before or after the command word)
+            exit:     0 success, 1 invalid configuration, registry or host (errors printed), 2 wrong usage
+            signals:  SIGTERM, SIGINT: drain (requests in flight finish, up to timeouts.drain) and exit 0
+                      SIGHUP: reload the registry
+            env:      ${NAME} in gateway.yaml (BEIAN_ADMIN_TOKEN in the bundled one); BEIAN_LOG_FORMAT=json
             """;
+
+    /** A command that failed: its exit code and the lines that say why. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int code;
+        final transient List<String> lines;
+
+        Failure(int code, List<String> lines) {
+            super(String.join("\n", lines), null, false, false);
+            this.code = code;
+            this.lines = lines;
+        }
+
+        static Failure usage(String problem) {
+            return new Failure(USAGE, List.of(problem, USAGE_TEXT.stripTrailing()));
+        }
+
+        /** What went wrong reading {@code file}, as {@code file:line:column: message} lines where it can. */
+        static Failure of(Path file, Exception e) {
+            List<YamlError> errors = e instanceof InvalidConfigException c ? c.errors()
+                    : e instanceof InvalidRegistryException r ? r.errors() : List.of();
+            if (!errors.isEmpty()) {
+                return new Failure(INVALID, errors.stream().map(error -> error.format(file.toString())).toList());
+            }
+            String why = e instanceof NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
+            return new Failure(INVALID, List.of(file + ": " + why));
+        }
+    }
+
+    /** The command line, parsed. */
+    record Command(String name, Path config, boolean demo, List<String> operands) {
+    }
 
     private Main() {
     }
@@ -48,210 +90,177 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        int code = run(args, out, err);
-        if (code != OK || args.length > 0 && (args[0].equals("validate") || args[0].equals("lookup")
-                || args[0].equals("--help") || args[0].equals("-h"))) {
-            System.exit(code);
-        }
+        System.exit(run(args, out, err));
     }
 
     /** Runs a command; for the serving commands, returns only when the gateway has stopped. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = "serve";
+        try {
+            Command command = parse(args);
+            return switch (command.name()) {
+                case "help" -> print(out, USAGE_TEXT.stripTrailing());
+                case "version" -> print(out, "beian-gateway " + version());
+                case "validate" -> validate(command, out);
+                case "lookup" -> lookup(command, out);
+                default -> serve(command, err);
+            };
+        } catch (Failure f) {
+            f.lines.forEach(err::println);
+            return f.code;
+        }
+    }
+
+    private static int print(PrintStream out, String text) {
+        out.println(text);
+        return OK;
+    }
+
+    /** The version in the jar's manifest; {@code dev} when run from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static Command parse(String[] args) throws Failure {
+        String name = "serve";
         Path config = null;
         boolean demo = false;
         List<String> operands = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            switch (a) {
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("--config needs a file\n" + USAGE_TEXT);
-                        return USAGE;
-                    }
-                    config = Path.of(args[++i]);
+            if (a.equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw Failure.usage("--config needs a file");
                 }
-                case "--demo" -> demo = true;
-                case "--help", "-h" -> {
-                    out.print(USAGE_TEXT);
-                    return OK;
-                }
-                case "validate", "lookup" -> {
-                    if (i == 0) {
-                        command = a;
-                    } else {
-                        operands.add(a);
-                    }
-                }
-                default -> {
-                    if (a.startsWith("-")) {
-                        err.println("unknown option " + a + "\n" + USAGE_TEXT);
-                        return USAGE;
-                    }
-                    operands.add(a);
-                }
+                config = Path.of(args[++i]);
+            } else if (a.startsWith("--config=")) {
+                config = Path.of(a.substring("--config=".length()));
+            } else if (a.equals("--demo")) {
+                demo = true;
+            } else if (a.equals("--help") || a.equals("-h")) {
+                return new Command("help", null, false, List.of());
+            } else if (a.equals("--version")) {
+                return new Command("version", null, false, List.of());
+            } else if ((a.equals("validate") || a.equals("lookup")) && name.equals("serve") && operands.isEmpty()) {
+                name = a;
+            } else if (a.startsWith("-")) {
+                throw Failure.usage("unknown option " + a);
+            } else {
+                operands.add(a);
             }
         }
-        switch (command) {
-            case "validate":
-                if (operands.size() != 1 || demo) {
-                    err.print("validate takes one registry file\n" + USAGE_TEXT);
-                    return USAGE;
-                }
-                return validate(Path.of(operands.get(0)), config, out, err);
-            case "lookup":
-                if (operands.isEmpty() || demo) {
-                    err.print("lookup takes one or more hosts\n" + USAGE_TEXT);
-                    return USAGE;
-                }
-                return lookup(configPath(config), operands, out, err);
-            default:
-                if (!operands.isEmpty()) {
-                    err.print("unexpected " + operands.get(0) + "\n" + USAGE_TEXT);
-                    return USAGE;
-                }
-                return serve(configPath(config), demo, err);
+        if (name.equals("validate") && (operands.size() != 1 || demo)) {
+            throw Failure.usage("validate takes one registry file");
         }
+        if (name.equals("lookup") && (operands.isEmpty() || demo)) {
+            throw Failure.usage("lookup takes one or more hosts");
+        }
+        if (name.equals("serve") && !operands.isEmpty()) {
+            throw Failure.usage("unexpected " + operands.get(0));
+        }
+        return new Command(name, config, demo, List.copyOf(operands));
     }
 
+    /** gateway.yaml: the given one or config/gateway.yaml; a logback.xml beside it configures logging. */
     private static Path configPath(Path given) {
         Path config = given != null ? given : Path.of("config", "gateway.yaml");
         // logback.xml beside gateway.yaml wins over the one in the jar; set before the first logger exists
         Path logback = config.toAbsolutePath().resolveSibling("logback.xml");
-        if (System.getProperty("logback.configurationFile") == null && java.nio.file.Files.isReadable(logback)) {
+        if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logback)) {
             System.setProperty("logback.configurationFile", logback.toString());
         }
         return config;
     }
 
-    private static GatewayConfig loadConfig(Path file, PrintStream err) {
+    private static GatewayConfig loadConfig(Path file) throws Failure {
         try {
             return new ConfigLoader().load(file);
-        } catch (InvalidConfigException e) {
-            for (ConfigError error : e.errors()) {
-                err.println(error.format(file.toString()));
-            }
-        } catch (NoSuchFileException e) {
-            err.println(file + ": no such file");
-        } catch (IOException e) {
-            err.println(file + ": " + e.getMessage());
-        }
-        return null;
-    }
-
-    private static void printRegistryErrors(Path file, InvalidRegistryException e, PrintStream err) {
-        for (RegistryError error : e.errors()) {
-            err.println(error.format(file.toString()));
+        } catch (InvalidConfigException | IOException e) {
+            throw Failure.of(file, e);
         }
     }
 
-    static int validate(Path registryFile, Path configFile, PrintStream out, PrintStream err) {
-        java.util.Set<String> upstreams = null;
-        if (configFile != null) {
-            GatewayConfig config = loadConfig(configFile, err);
-            if (config == null) {
-                return INVALID;
-            }
-            upstreams = config.upstreams().keySet();
-        }
+    private static Registry loadRegistry(Path file, Set<String> upstreams) throws Failure {
         try {
-            Registry r = new RegistryLoader(upstreams, Clock.systemUTC()).load(registryFile);
-            out.println(registryFile + ": valid: " + r.subjectCount() + " subjects, " + r.websiteCount()
-                    + " websites, " + r.domainCount() + " domains"
-                    + (upstreams == null ? " (upstream names not checked: give --config)" : ""));
-            return OK;
-        } catch (InvalidRegistryException e) {
-            printRegistryErrors(registryFile, e, err);
-            return INVALID;
-        } catch (NoSuchFileException e) {
-            err.println(registryFile + ": no such file");
-            return INVALID;
-        } catch (IOException e) {
-            err.println(registryFile + ": " + e.getMessage());
-            return INVALID;
+            return new RegistryLoader(upstreams, Clock.systemUTC()).load(file);
+        } catch (InvalidRegistryException | IOException e) {
+            throw Failure.of(file, e);
         }
     }
 
-    static int lookup(Path configFile, List<String> hosts, PrintStream out, PrintStream err) {
-        GatewayConfig config = loadConfig(configFile, err);
-        if (config == null) {
-            return INVALID;
-        }
-        Registry registry;
-        try {
-            registry = new RegistryLoader(config.upstreams().keySet(), Clock.systemUTC()).load(config.registry().path());
-        } catch (InvalidRegistryException e) {
-            printRegistryErrors(config.registry().path(), e, err);
-            return INVALID;
-        } catch (IOException e) {
-            err.println(config.registry().path() + ": " + e.getMessage());
-            return INVALID;
-        }
-        Decider decider = new Decider(Clock.systemUTC(), 0, config.ipHostsForward());
-        for (String host : hosts) {
-            out.println(Json.write(LookupView.of(host, decider.decideUncached(registry, host,
-                    System.currentTimeMillis()))));
-        }
+    static int validate(Command command, PrintStream out) throws Failure {
+        Set<String> upstreams = command.config() == null ? null : loadConfig(command.config()).upstreams().keySet();
+        Path file = Path.of(command.operands().get(0));
+        Registry r = loadRegistry(file, upstreams);
+        out.println(file + ": valid: " + r.subjectCount() + " subjects, " + r.websiteCount() + " websites, "
+                + r.domainCount() + " domains" + (upstreams == null ? " (upstream names not checked: give --config)" : ""));
         return OK;
     }
 
-    static int serve(Path configFile, boolean demo, PrintStream err) {
-        GatewayConfig config = loadConfig(configFile, err);
-        if (config == null) {
-            return INVALID;
-        }
-        HttpListener app = null;
-        if (demo) {
-            InetSocketAddress address = config.upstreams().getOrDefault("default", List.of()).stream()
-                    .findFirst().orElse(null);
-            if (address == null || !address.getAddress().isLoopbackAddress()) {
-                err.println("--demo needs upstream default on a loopback address (it is " + address + ")");
-                return USAGE;
-            }
-            try {
-                app = SampleApp.start(address, Transport.select());
-                err.println("sample app listening on " + app.address());
-            } catch (Exception e) {
-                err.println("--demo: cannot start the sample app on " + address + ": " + e.getMessage());
-                return INVALID;
+    /** Each host's decision as {@code /lookup} gives it, one JSON object a line; exit 1 when any is invalid. */
+    static int lookup(Command command, PrintStream out) throws Failure {
+        GatewayConfig config = loadConfig(configPath(command.config()));
+        Registry registry = loadRegistry(config.registry().path(), config.upstreams().keySet());
+        Decider decider = new Decider(Clock.systemUTC(), 0, config.ipHostsForward());
+        int code = OK;
+        for (String host : command.operands()) {
+            Decision decision = decider.decideUncached(registry, host, System.currentTimeMillis());
+            out.println(Json.write(LookupView.of(host, decision)));
+            if (decision.verdict() == Decision.Verdict.INVALID_HOST) {
+                code = INVALID;
             }
         }
+        return code;
+    }
+
+    static int serve(Command command, PrintStream err) throws Failure {
+        GatewayConfig config = loadConfig(configPath(command.config()));
+        HttpListener app = command.demo() ? startDemoApp(config, err) : null;
         Gateway gateway;
         try {
             gateway = Gateway.start(config, Clock.systemUTC());
-        } catch (InvalidRegistryException e) {
-            printRegistryErrors(config.registry().path(), e, err);
-            closeQuietly(app);
-            return INVALID;
-        } catch (NoSuchFileException e) {
-            err.println(config.registry().path() + ": no such file");
-            closeQuietly(app);
-            return INVALID;
         } catch (Exception e) {
-            err.println("cannot start: " + e);
             closeQuietly(app);
-            return INVALID;
+            if (e instanceof InvalidRegistryException || e instanceof IOException && !(e instanceof java.net.BindException)) {
+                throw Failure.of(config.registry().path(), e);
+            }
+            throw new Failure(INVALID, List.of("cannot start: " + e.getMessage()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        HttpListener demoApp = app;
-        Signal.handle(new Signal("HUP"), s -> gateway.registry().reloadAsync("SIGHUP"));
-        Signal.handle(new Signal("TERM"), s -> new Thread(() -> {
+        Runnable drain = () -> new Thread(() -> {
             gateway.drainAndStop();
-            closeQuietly(demoApp);
+            closeQuietly(app);
             stopped.countDown();
-        }, "drain").start());
-        Signal.handle(new Signal("INT"), s -> new Thread(() -> {
-            gateway.close();
-            closeQuietly(demoApp);
-            stopped.countDown();
-        }, "stop").start());
+        }, "drain").start();
+        Signal.handle(new Signal("TERM"), s -> drain.run());
+        Signal.handle(new Signal("INT"), s -> drain.run());
+        SignalHandler before = Signal.handle(new Signal("HUP"), s -> gateway.registry().reloadAsync("SIGHUP"));
+        if (before == SignalHandler.SIG_IGN) { // started under nohup: whoever did that wants HUP ignored
+            Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
+            err.println("SIGHUP is ignored by this process (nohup?): SIGHUP reloads are off; use POST /reload");
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.exit(OK);
         return OK;
+    }
+
+    /** The --demo app on upstream default's loopback address. */
+    private static HttpListener startDemoApp(GatewayConfig config, PrintStream err) throws Failure {
+        InetSocketAddress address = config.upstreams().getOrDefault("default", List.of()).stream()
+                .findFirst().orElse(null);
+        if (address == null || !address.getAddress().isLoopbackAddress()) {
+            throw new Failure(USAGE, List.of("--demo needs upstream default on a loopback address (it is " + address + ")"));
+        }
+        try {
+            HttpListener app = SampleApp.start(address, Transport.select());
+            err.println("sample app listening on " + app.address());
+            return app;
+        } catch (Exception e) {
+            throw new Failure(INVALID, List.of("--demo: cannot start the sample app on " + address + ": " + e.getMessage()));
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -56,7 +56,8 @@ class MainTest {
 
     @Test
     void lookupPrintsTheDecisionLikeTheAdminEndpoint() {
-        assertEquals(0, run("lookup", "--config", "../config/gateway.yaml", "WWW.Example.CN:443", "old.example.cn", "bad host"));
+        // SPEC §3 (changed): exit 1 when any host is invalid; every host is still printed
+        assertEquals(1, run("lookup", "--config", "../config/gateway.yaml", "WWW.Example.CN:443", "old.example.cn", "bad host"));
         String[] lines = out().split("\n");
         assertEquals(3, lines.length, out());
         assertEquals("{\"host\":\"WWW.Example.CN:443\",\"normalized\":\"www.example.cn\",\"decision\":\"forward\","
@@ -65,6 +66,24 @@ class MainTest {
                 lines[0]);
         assertTrue(lines[1].contains("\"decision\":\"block\",\"reason\":\"not_accessed\""), lines[1]);
         assertTrue(lines[2].contains("\"decision\":\"invalid\""), lines[2]);
+    }
+
+    @Test
+    void lookupOfValidHostsIsExitCode0AndTheConfigMayFollowTheCommandInEitherForm() {
+        assertEquals(0, run("lookup", "example.cn", "--config=../config/gateway.yaml"));
+        assertTrue(out().contains("\"decision\":\"forward\""), out());
+        assertEquals(0, run("--config=../config/gateway.yaml", "validate", "../config/registry.yaml"), err());
+    }
+
+    @Test
+    void versionAndHelpSayWhatTheySay() {
+        assertEquals(0, run("--version"));
+        assertTrue(out().startsWith("beian-gateway "), out());
+        assertEquals(0, run("--help"));
+        for (String words : new String[] {"validate", "lookup", "--demo", "--config=FILE", "exit:", "SIGTERM", "SIGHUP",
+            "BEIAN_LOG_FORMAT"}) {
+            assertTrue(out().contains(words), words + " in " + out());
+        }
     }
 
     @Test
@@ -92,5 +111,17 @@ class MainTest {
         Files.writeString(dir.resolve("registry.yaml"), "subjects:\n  - number: x\n");
         assertEquals(1, run("--config", config.toString()));
         assertTrue(err().contains("registry.yaml:2:13: invalid filing number"), err());
+    }
+
+    @Test
+    void aListenerThatCannotBindIsNamedWithItsAddress(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = dir.resolve("gateway.yaml");
+            Files.writeString(config, "upstreams:\n  default: [127.0.0.1:3000]\nlisten:\n  http: 127.0.0.1:"
+                    + taken.getLocalPort() + "\nadmin:\n  listen: 127.0.0.1:0\nregistry:\n  watch: false\n");
+            Files.writeString(dir.resolve("registry.yaml"), "subjects: []\n");
+            assertEquals(1, run("--config", config.toString()));
+            assertTrue(err().contains("listen.http 127.0.0.1:" + taken.getLocalPort() + ": cannot bind"), err());
+        }
     }
 }

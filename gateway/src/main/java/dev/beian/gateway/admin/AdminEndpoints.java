@@ -1,8 +1,8 @@
 package dev.beian.gateway.admin;
 
+import dev.beian.yaml.YamlError;
 import dev.beian.decision.Decider;
 import dev.beian.registry.Registry;
-import dev.beian.registry.RegistryError;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.ReloadResult;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -84,7 +84,7 @@ public final class AdminEndpoints {
             return m;
         }
         List<Object> errors = new ArrayList<>();
-        for (RegistryError e : result.errors()) {
+        for (YamlError e : result.errors()) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("line", e.line());
             error.put("column", e.column());

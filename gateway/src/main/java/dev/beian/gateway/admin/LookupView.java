@@ -33,7 +33,7 @@ public final class LookupView {
         m.put("access", w == null ? null : w.access().yamlName());
         m.put("accessUntil", w == null || w.accessUntil() == null ? null
                 : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                        w.accessUntil().atZone(dev.beian.registry.RegistryLoader.CHINA).toOffsetDateTime()));
+                        w.accessUntil().atZone(dev.beian.registry.AccessUntil.CHINA).toOffsetDateTime()));
         m.put("upstream", decision.upstream());
         return m;
     }

@@ -1,7 +1,9 @@
 package dev.beian.gateway.config;
 
+import dev.beian.yaml.NodeReader;
+import dev.beian.yaml.YamlError;
 import dev.beian.gateway.config.GatewayConfig.BlockMode;
-import dev.beian.registry.TextYaml;
+import dev.beian.yaml.TextYaml;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -13,14 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -57,12 +55,12 @@ public final class ConfigLoader {
     }
 
     /** One read of one file. */
-    private final class Read {
+    private final class Read extends NodeReader {
         final Path file;
         final Path folder;
-        final List<ConfigError> errors = new ArrayList<>();
 
         Read(Path file) {
+            super(0);
             this.file = file;
             Path parent = file.toAbsolutePath().getParent();
             this.folder = parent == null ? Path.of(".") : parent;
@@ -74,14 +72,9 @@ public final class ConfigLoader {
                 LoaderOptions options = new LoaderOptions();
                 options.setAllowDuplicateKeys(false);
                 root = TextYaml.create(options).compose(new StringReader(text)); // values typed here, not by YAML
-            } catch (MarkedYAMLException e) {
-                Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                errors.add(new ConfigError(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1,
-                        "YAML syntax: " + e.getProblem()));
-                throw new InvalidConfigException(file.toString(), errors);
             } catch (YAMLException e) {
-                errors.add(new ConfigError(1, 1, "YAML: " + e.getMessage()));
-                throw new InvalidConfigException(file.toString(), errors);
+                syntaxError(e);
+                throw new InvalidConfigException(file.toString(), errors());
             }
             Map<String, Node> top = root == null ? Map.of() : mapping(root, "gateway.yaml",
                     "listen", "threads", "admin", "registry", "cache", "upstreams", "block", "ip-hosts", "timeouts",
@@ -104,7 +97,7 @@ public final class ConfigLoader {
             boolean proxyProtocol = bool(listen.get("proxy-protocol"), false);
             int threads = (int) integer(top.get("threads"), 0, 0, 1024);
             InetSocketAddress adminListen = listenAddress(admin.get("listen"), "127.0.0.1:9090");
-            String token = text(admin.get("token"), "");
+            String token = value(admin.get("token"), "");
             if (adminListen != null && !adminListen.getAddress().isLoopbackAddress() && token.isEmpty()) {
                 error(admin.get("listen") != null ? admin.get("listen") : root,
                         "admin.listen " + adminListen + " is not a loopback address and admin.token is empty: "
@@ -118,7 +111,7 @@ public final class ConfigLoader {
             BlockMode mode = BlockMode.PAGE;
             Node modeNode = block.get("mode");
             if (modeNode != null) {
-                String m = text(modeNode, "page");
+                String m = value(modeNode, "page");
                 if (m.equals("redirect")) {
                     mode = BlockMode.REDIRECT;
                 } else if (!m.equals("page")) {
@@ -126,7 +119,7 @@ public final class ConfigLoader {
                 }
             }
             int status = (int) integer(block.get("status"), 451, 400, 599);
-            String redirectUrl = text(block.get("redirect-url"),
+            String redirectUrl = value(block.get("redirect-url"),
                     "https://dnspod.qcloud.com/static/webblock.html?d={host}");
             if (mode == BlockMode.REDIRECT && !redirectUrl.contains("{host}")) {
                 // allowed, but worth knowing: every blocked host then goes to the same page
@@ -139,7 +132,7 @@ public final class ConfigLoader {
             boolean ipForward = true;
             Node ipNode = top.get("ip-hosts");
             if (ipNode != null) {
-                String v = text(ipNode, "forward");
+                String v = value(ipNode, "forward");
                 if (v.equals("block")) {
                     ipForward = false;
                 } else if (!v.equals("forward")) {
@@ -161,8 +154,8 @@ public final class ConfigLoader {
             int requestBuffer = (int) size(limits.get("request-buffer"), 64 * 1024, 0, 64 * 1024 * 1024);
             long minBodyRate = rate(limits.get("min-body-rate"), 1024);
 
-            if (!errors.isEmpty()) {
-                throw new InvalidConfigException(file.toString(), errors);
+            if (!errors().isEmpty()) {
+                throw new InvalidConfigException(file.toString(), errors());
             }
             return new GatewayConfig(file, new GatewayConfig.Listen(http, proxyProtocol), threads,
                     new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch),
@@ -212,27 +205,11 @@ public final class ConfigLoader {
         }
 
         private Map<String, Node> mapping(Node node, String what, String... allowed) {
-            if (!(node instanceof MappingNode mapping)) {
-                error(node, what + " must be a mapping");
-                return Map.of();
-            }
-            Set<String> keys = Set.of(allowed);
-            Map<String, Node> map = new LinkedHashMap<>();
-            for (NodeTuple tuple : mapping.getValue()) {
-                Node k = tuple.getKeyNode();
-                String key = k instanceof ScalarNode s ? s.getValue() : null;
-                if (key == null || !keys.contains(key)) {
-                    error(k, "unknown key '" + key + "' in " + what + " (allowed: " + String.join(", ",
-                            new TreeSet<>(keys)) + ")");
-                } else if (map.putIfAbsent(key, tuple.getValueNode()) != null) {
-                    error(k, "key '" + key + "' is given twice");
-                }
-            }
-            return map;
+            return mapping(node, List.of(allowed), what);
         }
 
         /** A scalar with ${ENV} expanded; the default when absent. */
-        String text(Node node, String def) {
+        String value(Node node, String def) {
             if (node == null) {
                 return def;
             }
@@ -259,7 +236,7 @@ public final class ConfigLoader {
         }
 
         private boolean bool(Node node, boolean def) {
-            String v = text(node, null);
+            String v = value(node, null);
             if (v == null) {
                 return def;
             }
@@ -274,7 +251,7 @@ public final class ConfigLoader {
         }
 
         private long integer(Node node, long def, long min, long max) {
-            String v = text(node, null);
+            String v = value(node, null);
             if (v == null) {
                 return def;
             }
@@ -292,7 +269,7 @@ public final class ConfigLoader {
         }
 
         private Duration duration(Node node, Duration def) {
-            String v = text(node, null);
+            String v = value(node, null);
             if (v == null) {
                 return def;
             }
@@ -316,7 +293,7 @@ public final class ConfigLoader {
         }
 
         private long size(Node node, long def, long min, long max) {
-            String v = text(node, null);
+            String v = value(node, null);
             return v == null ? def : bytes(node, v, def, min, max);
         }
 
@@ -342,7 +319,7 @@ public final class ConfigLoader {
         }
 
         private GatewayConfig.Underscores underscores(Node node) {
-            String v = text(node, "drop");
+            String v = value(node, "drop");
             return switch (v) {
                 case "drop" -> GatewayConfig.Underscores.DROP;
                 case "pass" -> GatewayConfig.Underscores.PASS;
@@ -356,7 +333,7 @@ public final class ConfigLoader {
 
         /** A size per second ({@code 1KiB/s}); {@code 0} turns the check off. */
         private long rate(Node node, long def) {
-            String v = text(node, null);
+            String v = value(node, null);
             if (v == null) {
                 return def;
             }
@@ -371,7 +348,7 @@ public final class ConfigLoader {
         }
 
         private Path path(Node node, String def) {
-            String v = text(node, def);
+            String v = value(node, def);
             return v == null ? null : folder.resolve(v).normalize();
         }
 
@@ -389,7 +366,7 @@ public final class ConfigLoader {
         }
 
         private HostPort hostPort(Node node) {
-            String v = text(node, null);
+            String v = value(node, null);
             HostPort hp = v == null ? null : parseHostPort(v);
             if (hp == null) {
                 error(node, "expected host:port (e.g. 127.0.0.1:3000 or [::1]:3000), not '" + v + "'");
@@ -397,9 +374,13 @@ public final class ConfigLoader {
             return hp;
         }
 
-        private void error(Node node, String message) {
-            Mark m = node == null ? null : node.getStartMark();
-            errors.add(new ConfigError(m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, message));
+        @Override
+        public void error(Node node, String message) {
+            if (node == null) {
+                errors().add(new YamlError(1, 1, message));
+            } else {
+                super.error(node, message);
+            }
         }
     }
 

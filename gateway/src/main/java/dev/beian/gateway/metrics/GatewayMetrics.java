@@ -44,7 +44,10 @@ public final class GatewayMetrics {
     private final Timer[] durations = new Timer[Outcome.values().length];
     private final Map<String, EnumMap<UpstreamErrorKind, Counter>> upstreamErrors = new HashMap<>();
 
-    public GatewayMetrics(MeterRegistry registry, Set<String> upstreams, Supplier<Number> activeConnections) {
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry, Set<String> upstreams) {
+        this.registry = registry;
         for (Outcome outcome : Outcome.values()) {
             for (Protocol protocol : Protocol.values()) {
                 requests[protocol.ordinal()][outcome.ordinal()] = Counter.builder("beian_requests")
@@ -70,6 +73,10 @@ public final class GatewayMetrics {
             }
             upstreamErrors.put(upstream, byKind);
         }
+    }
+
+    /** {@code beian_connections_active}, read from the client listener's count. */
+    public void bindActiveConnections(Supplier<Number> activeConnections) {
         Gauge.builder("beian_connections_active", activeConnections)
                 .description("Open client connections")
                 .register(registry);

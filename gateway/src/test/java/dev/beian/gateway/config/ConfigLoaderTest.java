@@ -1,5 +1,6 @@
 package dev.beian.gateway.config;
 
+import dev.beian.yaml.YamlError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -102,7 +103,7 @@ class ConfigLoaderTest {
     @MethodSource("errors")
     void errorsNameLineAndColumn(String yaml, String position, String words) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load(yaml, Map.of()));
-        ConfigError first = e.errors().get(0);
+        YamlError first = e.errors().get(0);
         assertEquals(position, first.line() + ":" + first.column(), e.errors().toString());
         assertTrue(first.message().contains(words), first.message());
     }

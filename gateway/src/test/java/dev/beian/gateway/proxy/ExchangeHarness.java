@@ -79,9 +79,9 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         GatewayConfig config = new ConfigLoader(n -> null).load(dir.resolve("gateway.yaml"));
         Clock clock = Clock.systemUTC();
         RegistryHolder registry = RegistryHolder.load(config.registry().path(),
-                new RegistryLoader(config.upstreams().keySet(), clock, 1), clock);
+                new RegistryLoader(config.upstreams().keySet(), clock, null), clock);
         context = new ProxyContext(config, null, registry, new Decider(clock, 1000, true), new BlockAnswers(config),
-                new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet(), () -> 0),
+                new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet()),
                 new AccessLog(), (loop, ctx) -> this);
         client = new EmbeddedChannel();
         client.freezeTime();

@@ -1,4 +1,4 @@
-package dev.beian.registry;
+package dev.beian.yaml;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;

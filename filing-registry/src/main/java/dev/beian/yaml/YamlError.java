@@ -1,7 +1,7 @@
-package dev.beian.registry;
+package dev.beian.yaml;
 
-/** One problem in a registry file, at a 1-based line and column. */
-public record RegistryError(int line, int column, String message) implements Comparable<RegistryError> {
+/** One problem in a YAML file of this product (registry.yaml, gateway.yaml), at a 1-based line and column. */
+public record YamlError(int line, int column, String message) implements Comparable<YamlError> {
 
     /** {@code file:line:column: message}, the form editors and CI logs link to. */
     public String format(String file) {
@@ -9,7 +9,7 @@ public record RegistryError(int line, int column, String message) implements Com
     }
 
     @Override
-    public int compareTo(RegistryError o) {
+    public int compareTo(YamlError o) {
         int c = Integer.compare(line, o.line);
         return c != 0 ? c : Integer.compare(column, o.column);
     }
