@@ -1,7 +1,5 @@
 package dev.beian.gateway.config;
 
-import dev.beian.yaml.NodeReader;
-import dev.beian.yaml.YamlError;
 import dev.beian.gateway.config.GatewayConfig.BlockMode;
 import dev.beian.yaml.TextYaml;
 import java.io.IOException;
@@ -16,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -34,9 +30,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * never on an event loop.
  */
 public final class ConfigLoader {
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)(B|KiB|MiB|GiB)?");
 
     private final Function<String, String> env;
 
@@ -55,12 +48,12 @@ public final class ConfigLoader {
     }
 
     /** One read of one file. */
-    private final class Read extends NodeReader {
+    private final class Read extends ConfigValues {
         final Path file;
         final Path folder;
 
         Read(Path file) {
-            super(0);
+            super(env);
             this.file = file;
             Path parent = file.toAbsolutePath().getParent();
             this.folder = parent == null ? Path.of(".") : parent;
@@ -208,116 +201,6 @@ public final class ConfigLoader {
             return mapping(node, List.of(allowed), what);
         }
 
-        /** A scalar with ${ENV} expanded; the default when absent. */
-        String value(Node node, String def) {
-            if (node == null) {
-                return def;
-            }
-            if (!(node instanceof ScalarNode scalar)) {
-                error(node, "expected a single value");
-                return def;
-            }
-            Matcher m = ENV.matcher(scalar.getValue());
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                String value = env.apply(m.group(1));
-                if (value == null || value.isEmpty() && m.group(2) != null) {
-                    value = m.group(2);
-                }
-                if (value == null) {
-                    error(node, "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
-                            + ":-default} for a default)");
-                    value = "";
-                }
-                m.appendReplacement(sb, Matcher.quoteReplacement(value));
-            }
-            m.appendTail(sb);
-            return sb.toString().strip();
-        }
-
-        private boolean bool(Node node, boolean def) {
-            String v = value(node, null);
-            if (v == null) {
-                return def;
-            }
-            if (v.equals("true")) {
-                return true;
-            }
-            if (v.equals("false")) {
-                return false;
-            }
-            error(node, "expected true or false, not '" + v + "'");
-            return def;
-        }
-
-        private long integer(Node node, long def, long min, long max) {
-            String v = value(node, null);
-            if (v == null) {
-                return def;
-            }
-            try {
-                long n = Long.parseLong(v.replace("_", ""));
-                if (n < min || n > max) {
-                    error(node, "expected a number from " + min + " to " + max + ", not " + n);
-                    return def;
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                error(node, "expected a whole number, not '" + v + "'");
-                return def;
-            }
-        }
-
-        private Duration duration(Node node, Duration def) {
-            String v = value(node, null);
-            if (v == null) {
-                return def;
-            }
-            Matcher m = DURATION.matcher(v);
-            if (!m.matches()) {
-                error(node, "expected a duration such as 500ms, 3s, 1m or 2h, not '" + v + "'");
-                return def;
-            }
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-            if (d.isZero()) {
-                error(node, "a duration must be above zero");
-                return def;
-            }
-            return d;
-        }
-
-        private long size(Node node, long def, long min, long max) {
-            String v = value(node, null);
-            return v == null ? def : bytes(node, v, def, min, max);
-        }
-
-        private long bytes(Node node, String v, long def, long min, long max) {
-            Matcher m = SIZE.matcher(v);
-            if (!m.matches() || m.group(1).length() > 12) { // 12 digits: no overflow in any unit below
-                error(node, "expected a size such as 16KiB, 1MiB or a number of bytes, not '" + v + "'");
-                return def;
-            }
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "B" : m.group(2);
-            long bytes = switch (unit) {
-                case "KiB" -> n << 10;
-                case "MiB" -> n << 20;
-                case "GiB" -> n << 30;
-                default -> n;
-            };
-            if (bytes < min || bytes > max) {
-                error(node, "expected a size from " + min + " to " + max + " bytes, not " + v);
-                return def;
-            }
-            return bytes;
-        }
-
         private GatewayConfig.Underscores underscores(Node node) {
             String v = value(node, "drop");
             return switch (v) {
@@ -329,22 +212,6 @@ public final class ConfigLoader {
                     yield GatewayConfig.Underscores.DROP;
                 }
             };
-        }
-
-        /** A size per second ({@code 1KiB/s}); {@code 0} turns the check off. */
-        private long rate(Node node, long def) {
-            String v = value(node, null);
-            if (v == null) {
-                return def;
-            }
-            if (v.equals("0")) {
-                return 0;
-            }
-            if (!v.endsWith("/s")) {
-                error(node, "expected a rate such as 1KiB/s, or 0 for none, not '" + v + "'");
-                return def;
-            }
-            return bytes(node, v.substring(0, v.length() - 2), def, 1, 1L << 40);
         }
 
         private Path path(Node node, String def) {
@@ -372,15 +239,6 @@ public final class ConfigLoader {
                 error(node, "expected host:port (e.g. 127.0.0.1:3000 or [::1]:3000), not '" + v + "'");
             }
             return hp;
-        }
-
-        @Override
-        public void error(Node node, String message) {
-            if (node == null) {
-                errors().add(new YamlError(1, 1, message));
-            } else {
-                super.error(node, message);
-            }
         }
     }
 
