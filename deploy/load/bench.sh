@@ -9,76 +9,13 @@
 # blocking. Everything runs on this one machine, so the client, the proxy and the app share its cores:
 # compare the rows with each other, not with other machines. Installs wrk and nginx with apt-get if missing.
 # Every process it starts is stopped on exit.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${1:-15}
 CONNECTIONS=${2:-64}
 THREADS=2
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null
-fi
-[ -f gateway/target/beian-gateway.jar ] || mvn -B -q package -DskipTests
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000;
-  upstream app { server 127.0.0.1:18081; keepalive 64; }
-  server { listen 127.0.0.1:18081; location / { return 200 "hello, world\n"; } }
-  server {
-    listen 127.0.0.1:18082;
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf"
-
-cat > "$work/registry.yaml" <<YAML
-subjects:
-  - number: 京ICP备11018762号
-    name: bench
-    websites:
-      - number: 京ICP备11018762号-1
-        name: bench
-        domains: [bench.example.cn]
-        access: here
-YAML
-cat > "$work/gateway.yaml" <<YAML
-listen:
-  http: 127.0.0.1:18080
-threads: 1
-admin:
-  listen: 127.0.0.1:18090
-registry:
-  path: registry.yaml
-upstreams:
-  default: [127.0.0.1:18081]
-YAML
-cat > "$work/logback.xml" <<XML
-<configuration>
-  <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
-  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%msg%n</pattern></encoder></appender>
-  <logger name="beian.access" level="OFF"/>
-  <root level="WARN"><appender-ref ref="OUT"/></root>
-</configuration>
-XML
-java -Xms512m -Xmx512m -XX:+UseParallelGC -jar gateway/target/beian-gateway.jar --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:18090/readyz && break; sleep 0.2; done
+need wrk nginx curl
+start_nginx proxy
+start_gateway gateway/target/beian-gateway.jar -Xms512m -Xmx512m -XX:+UseParallelGC
 
 run() {
   local name=$1 url=$2 host=$3

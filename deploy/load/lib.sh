@@ -1,0 +1,93 @@
+# Shared set-up of the load scripts (sourced, not run): installs what is missing, starts nginx as the app on
+# 127.0.0.1:18081 (plus, with `proxy`, nginx as a reverse proxy on :18082), and the gateway on :18080
+# (admin :18090, threads: 1, access log off, registry with bench.example.cn filed). Everything started is
+# stopped when the script exits.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+need() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    local pkgs=()
+    for tool in "${missing[@]}"; do [ "$tool" = nginx ] && pkgs+=(nginx-light) || pkgs+=("$tool"); done
+    apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+}
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_nginx [proxy]: the app, and with "proxy" also nginx proxying to it with upstream keep-alive
+start_nginx() {
+  local proxy_server=""
+  if [ "${1:-}" = proxy ]; then
+    proxy_server='server { listen 127.0.0.1:18082; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } }'
+  fi
+  cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream app { server 127.0.0.1:18081; keepalive 64; }
+  server { listen 127.0.0.1:18081; location / { return 200 "hello, world\n"; } }
+  $proxy_server
+}
+NGINX
+  nginx -c "$work/nginx.conf"
+}
+
+# start_gateway JAR [java options...]: the gateway in front of the app; returns when it is ready
+start_gateway() {
+  local jar=$1
+  shift
+  [ -f "$jar" ] || mvn -B -q package -DskipTests
+  cat > "$work/registry.yaml" <<YAML
+subjects:
+  - number: 京ICP备11018762号
+    name: bench
+    websites:
+      - number: 京ICP备11018762号-1
+        name: bench
+        domains: [bench.example.cn]
+        access: here
+YAML
+  cat > "$work/gateway.yaml" <<YAML
+listen:
+  http: 127.0.0.1:18080
+threads: 1
+admin:
+  listen: 127.0.0.1:18090
+registry:
+  path: registry.yaml
+  watch: false
+upstreams:
+  default: [127.0.0.1:18081]
+YAML
+  cat > "$work/logback.xml" <<XML
+<configuration>
+  <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
+  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%msg%n</pattern></encoder></appender>
+  <logger name="beian.access" level="OFF"/>
+  <root level="WARN"><appender-ref ref="OUT"/></root>
+</configuration>
+XML
+  java "$@" -jar "$jar" --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
+  gateway_pid=$!
+  pids+=("$gateway_pid")
+  for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:18090/readyz && return 0; sleep 0.2; done
+  echo "the gateway did not start:" >&2
+  cat "$work/gateway.log" >&2
+  return 1
+}
