@@ -7,6 +7,7 @@ import dev.beian.gateway.admin.AdminServer;
 import dev.beian.gateway.net.HttpListener;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.BuildInfo;
 import dev.beian.gateway.metrics.GatewayMetrics;
 import dev.beian.gateway.metrics.OperationsMetrics;
 import dev.beian.gateway.proxy.AccessLog;
@@ -104,6 +105,7 @@ public final class Gateway implements AutoCloseable {
             throw bindFailure("listen.http", config.listen().http(), e);
         }
         OperationsMetrics.bind(meters, registry, decider);
+        BuildInfo.bind(meters);
         try {
             this.admin = AdminServer.start(config.admin().listen(), transport,
                     new AdminEndpoints(registry, decider, meters, this::ready, config.admin().token()));

@@ -8,6 +8,7 @@ import dev.beian.gateway.config.ConfigLoader;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.config.InvalidConfigException;
 import dev.beian.gateway.demo.SampleApp;
+import dev.beian.gateway.metrics.BuildInfo;
 import dev.beian.gateway.net.HttpListener;
 import dev.beian.gateway.net.Transport;
 import dev.beian.registry.InvalidRegistryException;
@@ -99,7 +100,7 @@ public final class Main {
             Command command = parse(args);
             return switch (command.name()) {
                 case "help" -> print(out, USAGE_TEXT.stripTrailing());
-                case "version" -> print(out, "beian-gateway " + version());
+                case "version" -> print(out, "beian-gateway " + BuildInfo.version());
                 case "validate" -> validate(command, out);
                 case "lookup" -> lookup(command, out);
                 default -> serve(command, err);
@@ -113,12 +114,6 @@ public final class Main {
     private static int print(PrintStream out, String text) {
         out.println(text);
         return OK;
-    }
-
-    /** The version in the jar's manifest; {@code dev} when run from classes. */
-    public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     static Command parse(String[] args) throws Failure {

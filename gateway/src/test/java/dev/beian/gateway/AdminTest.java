@@ -161,6 +161,7 @@ class AdminTest {
             "beian_registry_last_success_timestamp_seconds ",
             "cache_gets_total{cache=\"host_decisions\",result=\"miss\"}", "cache_evictions_total{cache=\"host_decisions\"}",
             "cache_size{cache=\"host_decisions\"}",
+            "beian_build_info{version=\"",
             "jvm_memory_used_bytes", "process_cpu_usage", "netty_allocator_memory_used"}) {
             assertTrue(body.contains(name), name + " missing");
         }
