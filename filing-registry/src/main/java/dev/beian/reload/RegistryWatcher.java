@@ -38,10 +38,10 @@ public final class RegistryWatcher implements AutoCloseable {
     private final Thread thread;
     private ScheduledFuture<?> pending;
 
-    private RegistryWatcher(Path file, Duration debounce, Runnable onChange) throws IOException {
-        Path absolute = file.toAbsolutePath().normalize();
-        this.directory = absolute.getParent();
-        this.fileName = absolute.getFileName();
+    /** {@code fileName} null: every name in {@code directory} counts (a folder of certificates). */
+    private RegistryWatcher(Path directory, Path fileName, Duration debounce, Runnable onChange) throws IOException {
+        this.directory = directory;
+        this.fileName = fileName;
         this.debounce = debounce;
         this.onChange = onChange;
         this.watchService = FileSystems.getDefault().newWatchService();
@@ -58,9 +58,18 @@ public final class RegistryWatcher implements AutoCloseable {
 
     /** Starts watching {@code file}'s folder; {@code onChange} runs on a thread of the watcher's own. */
     public static RegistryWatcher start(Path file, Duration debounce, Runnable onChange) throws IOException {
-        RegistryWatcher watcher = new RegistryWatcher(file, debounce, onChange);
+        Path absolute = file.toAbsolutePath().normalize();
+        RegistryWatcher watcher = new RegistryWatcher(absolute.getParent(), absolute.getFileName(), debounce, onChange);
         watcher.thread.start();
         log.info("watching {} for changes to {}", watcher.directory, watcher.fileName);
+        return watcher;
+    }
+
+    /** Starts watching every file of {@code folder} (and its ConfigMap {@code ..data} swap). */
+    public static RegistryWatcher startFolder(Path folder, Duration debounce, Runnable onChange) throws IOException {
+        RegistryWatcher watcher = new RegistryWatcher(folder.toAbsolutePath().normalize(), null, debounce, onChange);
+        watcher.thread.start();
+        log.info("watching {} for changes", watcher.directory);
         return watcher;
     }
 
@@ -90,7 +99,7 @@ public final class RegistryWatcher implements AutoCloseable {
     }
 
     private boolean isRelevant(Path name) {
-        return name.equals(fileName) || name.toString().equals("..data");
+        return fileName == null || name.equals(fileName) || name.toString().equals("..data");
     }
 
     private synchronized void schedule() {

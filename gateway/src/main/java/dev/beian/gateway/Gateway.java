@@ -14,10 +14,13 @@ import dev.beian.gateway.proxy.AccessLog;
 import dev.beian.gateway.proxy.ClientPipeline;
 import dev.beian.gateway.proxy.ProxyContext;
 import dev.beian.gateway.proxy.Upstreams;
+import dev.beian.gateway.tls.Certificates;
+import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.RegistryLoader;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.RegistryWatcher;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -55,11 +58,14 @@ public final class Gateway implements AutoCloseable {
     private final Channel server;
     private final RegistryWatcher watcher;
     private final HttpListener admin;
+    private Channel httpsServer;
+    private final RegistryWatcher certificateWatcher;
     /** Composes the pieces of a reloaded registry: half the cores, so the event loops always keep some. */
     private final ForkJoinPool reloadPool;
     private volatile boolean ready;
 
-    private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InterruptedException {
+    private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InvalidCertificatesException,
+            InterruptedException {
         this.config = config;
         this.transport = Transport.select();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -90,20 +96,30 @@ public final class Gateway implements AutoCloseable {
                 new Upstreams(config.upstreams()), metrics, new AccessLog());
         ClientPipeline pipeline = new ClientPipeline(context, clients);
         metrics.bindActiveConnections(pipeline::activeConnections);
+        if (config.tls() != null) {
+            try {
+                context.certificates(Certificates.load(config.tls().certificates(), config.tls().protocols()));
+            } catch (InvalidCertificatesException e) {
+                shutdownGroups();
+                shutdown(reloadPool);
+                throw e;
+            }
+            bindCertificateExpiry();
+        }
+        Channel plain = null;
         try {
-            this.server = new ServerBootstrap()
-                    .group(bossGroup, workerGroup)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(pipeline)
-                    .bind(config.listen().http()).sync().channel();
-        } catch (Exception e) {
+            plain = bind(pipeline, config.listen().http(), "listen.http");
+            this.httpsServer = config.listen().https() == null ? null
+                    : bind(pipeline.withTls(), config.listen().https(), "listen.https");
+        } catch (IOException | InterruptedException e) {
+            if (plain != null) {
+                plain.close().syncUninterruptibly();
+            }
             shutdownGroups();
             shutdown(reloadPool);
-            throw bindFailure("listen.http", config.listen().http(), e);
+            throw e;
         }
+        this.server = plain;
         OperationsMetrics.bind(meters, registry, decider);
         BuildInfo.bind(meters);
         try {
@@ -111,6 +127,9 @@ public final class Gateway implements AutoCloseable {
                     new AdminEndpoints(registry, decider, meters, this::ready, config.admin().token()));
         } catch (Exception e) {
             server.close().syncUninterruptibly();
+            if (httpsServer != null) {
+                httpsServer.close().syncUninterruptibly();
+            }
             shutdownGroups();
             shutdown(reloadPool);
             throw bindFailure("admin.listen", config.admin().listen(), e);
@@ -121,6 +140,14 @@ public final class Gateway implements AutoCloseable {
                     () -> registry.reloadIfChangedAsync("file change"));
         }
         this.watcher = w;
+        RegistryWatcher cw = null;
+        if (config.tls() != null) {
+            registry.addListener(result -> reloadCertificates()); // SIGHUP and POST /reload re-read them too
+            cw = RegistryWatcher.startFolder(config.tls().certificates(), Duration.ofMillis(300), this::reloadCertificates);
+            log.info("HTTPS on {} with {} certificate(s), {} engine", httpsServer.localAddress(),
+                    context.certificates().pairs().size(), Certificates.provider());
+        }
+        this.certificateWatcher = cw;
         this.ready = true;
         log.info("beian-gateway listening on {} ({} transport, {} event loops), admin on {}; registry {} with {} domains",
                 server.localAddress(), transport.name(),
@@ -130,7 +157,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Loads the registry, binds the listener and starts serving. */
     public static Gateway start(GatewayConfig config, Clock clock)
-            throws IOException, InvalidRegistryException, InterruptedException {
+            throws IOException, InvalidRegistryException, InvalidCertificatesException,
+            InterruptedException {
         return new Gateway(config, clock);
     }
 
@@ -144,6 +172,11 @@ public final class Gateway implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** The HTTPS listener's address; null without one. */
+    public InetSocketAddress httpsAddress() {
+        return httpsServer == null ? null : (InetSocketAddress) httpsServer.localAddress();
     }
 
     public InetSocketAddress adminAddress() {
@@ -177,6 +210,9 @@ public final class Gateway implements AutoCloseable {
         log.info("draining: no new connections; waiting up to {} for {} open connections", config.timeouts().drain(),
                 clients.size());
         server.close().syncUninterruptibly();
+        if (httpsServer != null) {
+            httpsServer.close().syncUninterruptibly();
+        }
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ClientPipeline.DRAIN));
         }
@@ -194,13 +230,65 @@ public final class Gateway implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        if (certificateWatcher != null) {
+            certificateWatcher.close();
+        }
         server.close().syncUninterruptibly();
+        if (httpsServer != null) {
+            httpsServer.close().syncUninterruptibly();
+        }
         admin.close();
         clients.close().syncUninterruptibly();
         shutdownGroups();
         registry.close();
         shutdown(reloadPool);
         meters.close();
+    }
+
+    private Channel bind(ClientPipeline pipeline, InetSocketAddress address, String listener)
+            throws IOException, InterruptedException {
+        try {
+            return new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(pipeline)
+                    .bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw bindFailure(listener, address, e);
+        }
+    }
+
+    /**
+     * Re-reads the certificates folder: new handshakes use the new set, open connections keep theirs; a folder
+     * with any bad pair changes nothing (each problem logged with its file).
+     */
+    private synchronized void reloadCertificates() {
+        try {
+            context.certificates(Certificates.load(config.tls().certificates(), config.tls().protocols()));
+            bindCertificateExpiry();
+            log.info("certificates reloaded: {}", context.certificates().pairs().stream()
+                    .map(Certificates.Pair::name).toList());
+        } catch (InvalidCertificatesException e) {
+            e.errors().forEach(line -> log.error("certificates not reloaded: {}", line));
+        }
+    }
+
+    /** {@code beian_tls_certificate_expiry_timestamp_seconds{certificate}}, per file of the folder. */
+    private void bindCertificateExpiry() {
+        for (Certificates.Pair pair : context.certificates().pairs()) {
+            String name = pair.name();
+            Gauge.builder("beian_tls_certificate_expiry_timestamp_seconds", () -> context.certificates().pairs().stream()
+                            .filter(p -> p.name().equals(name)).mapToDouble(p -> p.notAfter().getEpochSecond())
+                            .findFirst().orElse(Double.NaN))
+                    .description("When each certificate expires")
+                    .tag("certificate", name)
+                    .register(meters);
+        }
     }
 
     private static void shutdown(ForkJoinPool pool) {

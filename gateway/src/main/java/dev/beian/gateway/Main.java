@@ -11,6 +11,7 @@ import dev.beian.gateway.demo.SampleApp;
 import dev.beian.gateway.metrics.BuildInfo;
 import dev.beian.gateway.net.HttpListener;
 import dev.beian.gateway.net.Transport;
+import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
 import dev.beian.registry.RegistryLoader;
@@ -218,6 +219,9 @@ public final class Main {
             closeQuietly(app);
             if (e instanceof InvalidRegistryException || e instanceof IOException && !(e instanceof java.net.BindException)) {
                 throw Failure.of(config.registry().path(), e);
+            }
+            if (e instanceof InvalidCertificatesException c) {
+                throw new Failure(INVALID, c.errors());
             }
             throw new Failure(INVALID, List.of("cannot start: " + e.getMessage()));
         }

@@ -82,11 +82,8 @@ public final class ConfigLoader {
                     "underscores-in-headers", "request-buffer", "min-body-rate");
 
             InetSocketAddress http = listenAddress(listen.get("http"), "0.0.0.0:8080");
-            if (listen.get("https") != null || top.get("tls") != null) {
-                Node at = listen.get("https") != null ? listen.get("https") : top.get("tls");
-                error(at, "HTTPS (listen.https, tls) is not available in this version; terminate TLS in front "
-                        + "of the gateway or remove these keys");
-            }
+            InetSocketAddress https = listen.get("https") == null ? null : listenAddress(listen.get("https"), null);
+            GatewayConfig.Tls tls = tls(top.get("tls"), https, listen.get("https") != null ? listen.get("https") : root);
             boolean proxyProtocol = bool(listen.get("proxy-protocol"), false);
             int threads = (int) integer(top.get("threads"), 0, 0, 1024);
             InetSocketAddress adminListen = listenAddress(admin.get("listen"), "127.0.0.1:9090");
@@ -150,7 +147,7 @@ public final class ConfigLoader {
             if (!errors().isEmpty()) {
                 throw new InvalidConfigException(file.toString(), errors());
             }
-            return new GatewayConfig(file, new GatewayConfig.Listen(http, proxyProtocol), threads,
+            return new GatewayConfig(file, new GatewayConfig.Listen(http, https, proxyProtocol), tls, threads,
                     new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch),
                     cacheSize, upstreams, new GatewayConfig.Block(mode, status, redirectUrl, page), ipForward,
                     new GatewayConfig.Timeouts(connect, response, idle, header, drain),
@@ -190,6 +187,49 @@ public final class ConfigLoader {
                 result.put(name, List.copyOf(addresses));
             }
             return result;
+        }
+
+        /** SPEC §4 {@code tls}: required with listen.https, refused without it. */
+        private GatewayConfig.Tls tls(Node node, InetSocketAddress https, Node httpsNode) {
+            if (node == null) {
+                if (https != null) {
+                    error(httpsNode, "listen.https needs a tls section with certificates (a folder of NAME.crt + NAME.key)");
+                }
+                return null;
+            }
+            Map<String, Node> tls = mapping(node, "tls", "certificates", "no-sni", "protocols");
+            if (https == null) {
+                error(node, "tls is given but listen.https is not: say where HTTPS listens, or remove tls");
+            }
+            Path certificates = path(tls.get("certificates"), null);
+            if (certificates == null) {
+                error(node, "tls.certificates is required: a folder of NAME.crt (chain) + NAME.key (PKCS#8) pairs");
+            } else if (!Files.isDirectory(certificates)) {
+                error(tls.get("certificates"), "tls.certificates " + certificates + " is not a folder");
+            }
+            String noSni = value(tls.get("no-sni"), "refuse");
+            if (!noSni.equals("refuse") && !noSni.equals("default")) {
+                error(tls.get("no-sni"), "tls.no-sni must be refuse or default, not '" + noSni + "'");
+            }
+            List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
+            Node protocolsNode = tls.get("protocols");
+            if (protocolsNode != null) {
+                List<String> given = new ArrayList<>();
+                for (Node p : sequence(protocolsNode, "tls.protocols")) {
+                    String v = value(p, "");
+                    if (!v.equals("TLSv1.3") && !v.equals("TLSv1.2")) {
+                        error(p, "tls.protocols may list TLSv1.3 and TLSv1.2 only, not '" + v + "'");
+                    } else {
+                        given.add(v);
+                    }
+                }
+                if (given.isEmpty()) {
+                    error(protocolsNode, "tls.protocols must list TLSv1.3, TLSv1.2 or both");
+                } else {
+                    protocols = List.copyOf(given);
+                }
+            }
+            return new GatewayConfig.Tls(certificates, noSni.equals("default"), protocols);
         }
 
         private Map<String, Node> section(Map<String, Node> top, String key, String... allowed) {

@@ -13,6 +13,7 @@ import java.util.Map;
 public record GatewayConfig(
         Path file,
         Listen listen,
+        Tls tls,
         int threads,
         Admin admin,
         RegistrySource registry,
@@ -23,8 +24,18 @@ public record GatewayConfig(
         Timeouts timeouts,
         Limits limits) {
 
-    /** {@code listen}: the client listener, and whether every connection opens with a PROXY header. */
-    public record Listen(InetSocketAddress http, boolean proxyProtocol) {
+    /**
+     * {@code listen}: the client listeners ({@code https} null when there is none), and whether every connection
+     * opens with a PROXY header.
+     */
+    public record Listen(InetSocketAddress http, InetSocketAddress https, boolean proxyProtocol) {
+    }
+
+    /**
+     * {@code tls}: the certificates folder, whether a ClientHello without SNI gets the certificate named
+     * {@code default} (else it is refused), and the protocol versions.
+     */
+    public record Tls(Path certificates, boolean noSniDefault, List<String> protocols) {
     }
 
     /** {@code admin}: its listener and bearer token (empty: none). */

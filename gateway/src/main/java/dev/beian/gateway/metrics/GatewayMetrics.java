@@ -40,6 +40,14 @@ public final class GatewayMetrics {
         }
     }
 
+    /** The {@code result} label of {@code beian_tls_handshakes_total}. */
+    public enum TlsResult {
+        OK, REFUSED_SNI, NO_SNI, FAILED;
+
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private final Counter[] tlsHandshakes = new Counter[TlsResult.values().length];
     private final Counter[][] requests = new Counter[Protocol.values().length][Outcome.values().length];
     private final Timer[] durations = new Timer[Outcome.values().length];
     private final Map<String, EnumMap<UpstreamErrorKind, Counter>> upstreamErrors = new HashMap<>();
@@ -60,6 +68,12 @@ public final class GatewayMetrics {
                     .description("From the request head to the last byte of the answer")
                     .tag("outcome", outcome.label())
                     .serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+        }
+        for (TlsResult result : TlsResult.values()) {
+            tlsHandshakes[result.ordinal()] = Counter.builder("beian_tls_handshakes")
+                    .description("TLS handshakes by how they ended")
+                    .tag("result", result.label)
                     .register(registry);
         }
         for (String upstream : upstreams) {
@@ -91,6 +105,10 @@ public final class GatewayMetrics {
     public void request(Protocol protocol, Outcome outcome, long startNanos) {
         requests[protocol.ordinal()][outcome.ordinal()].increment();
         durations[outcome.ordinal()].record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tlsHandshake(TlsResult result) {
+        tlsHandshakes[result.ordinal()].increment();
     }
 
     public void upstreamError(String upstream, UpstreamErrorKind kind) {

@@ -39,7 +39,8 @@ final class Admission {
     private Admission() {
     }
 
-    static Verdict admit(ProxyContext context, HttpRequest request) {
+    /** {@code sni}: the normalised name of the TLS connection's SNI; null over plain HTTP. */
+    static Verdict admit(ProxyContext context, HttpRequest request, String sni) {
         if (request.method().equals(HttpMethod.CONNECT)) {
             return new Refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, Outcome.BAD_REQUEST, null);
         }
@@ -59,6 +60,10 @@ final class Admission {
         }
         Registry registry = context.registry.current();
         Decision decision = context.decider.decide(registry, authority.value());
+        if (sni != null && decision.verdict() != Decision.Verdict.INVALID_HOST && !sni.equals(decision.normalizedHost())) {
+            // RFC 9110 §15.5.20: the client retries on a new connection; no fronting a name through another's TLS
+            return new Refuse(HttpResponseStatus.MISDIRECTED_REQUEST, Outcome.MISDIRECTED, host);
+        }
         return switch (decision.verdict()) {
             case INVALID_HOST -> new Refuse(HttpResponseStatus.BAD_REQUEST, Outcome.BAD_REQUEST, host);
             case BLOCK -> new Block(decision.reason(), decision.normalizedHost());

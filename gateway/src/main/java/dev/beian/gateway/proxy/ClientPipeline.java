@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * connection:     limit
  * proxy protocol: [proxy-protocol ─► proxy-address]
- * (TLS:           to come, here)
+ * TLS:            [tls ─► tls-handshakes]   (the HTTPS listener: SniAdmission, then its SslHandler)
  * timeouts:       header-timeout ─► idle
  * HTTP/1:         http ─► framing
  * exchange:       exchange
@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * and carries it out.
  */
 public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
+    static final String TLS = "tls";
     private static final String HEADER_TIMEOUT = "header-timeout";
     private static final String IDLE = "idle";
     private static final String CODEC = "http";
@@ -40,11 +41,23 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private final ProxyContext context;
     private final ConnectionLimit limit;
     private final ChannelGroup clients;
+    private final boolean tls;
 
+    /** The plain HTTP listener's pipeline. */
     public ClientPipeline(ProxyContext context, ChannelGroup clients) {
+        this(context, clients, new ConnectionLimit(context.config.limits().maxConnections()), false);
+    }
+
+    /** The HTTPS listener's pipeline: the same connection limit and group, with the TLS step. */
+    public ClientPipeline withTls() {
+        return new ClientPipeline(context, clients, limit, true);
+    }
+
+    private ClientPipeline(ProxyContext context, ChannelGroup clients, ConnectionLimit limit, boolean tls) {
         this.context = context;
-        this.limit = new ConnectionLimit(context.config.limits().maxConnections());
         this.clients = clients;
+        this.limit = limit;
+        this.tls = tls;
     }
 
     /** Open client connections, for {@code beian_connections_active}. */
@@ -59,6 +72,9 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         connection(p);
         proxyProtocol(p);
+        if (tls) {
+            tls(p);
+        }
         HeaderReadTimeout headerTimeout = timeouts(p);
         http1(p);
         p.addLast("exchange", new RequestReceiver(context, headerTimeout));
@@ -73,6 +89,12 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
             p.addLast("proxy-protocol", new HAProxyMessageDecoder());
             p.addLast("proxy-address", new ProxyProtocolAddress());
         }
+    }
+
+    /** The SNI decided before any certificate is sent; its SslHandler then stands at {@link #TLS}. */
+    private void tls(ChannelPipeline p) {
+        p.addLast(TLS, new SniAdmission(context));
+        p.addLast("tls-handshakes", new TlsHandshakes(context));
     }
 
     private HeaderReadTimeout timeouts(ChannelPipeline p) {

@@ -5,6 +5,7 @@ import dev.beian.gateway.net.Transport;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.GatewayMetrics;
+import dev.beian.gateway.tls.Certificates;
 import dev.beian.reload.RegistryHolder;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -33,6 +34,7 @@ public final class ProxyContext {
     private final Map<EventLoop, UpstreamConnector> connectors = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectorFactory;
     private volatile boolean draining;
+    private volatile Certificates certificates;
 
     public ProxyContext(GatewayConfig config, Transport transport, RegistryHolder registry, Decider decider,
                         BlockAnswers blockAnswers, Upstreams upstreams, GatewayMetrics metrics, AccessLog accessLog) {
@@ -57,6 +59,16 @@ public final class ProxyContext {
     /** The upstream connections of {@code loop}: its own pool, touched by that loop only. */
     UpstreamConnector connector(EventLoop loop) {
         return connectors.computeIfAbsent(loop, connectorFactory);
+    }
+
+    /** The certificates in service for HTTPS (null without it). */
+    public Certificates certificates() {
+        return certificates;
+    }
+
+    /** Swaps in a new set of certificates: new handshakes use it, open connections keep theirs. */
+    public void certificates(Certificates certificates) {
+        this.certificates = certificates;
     }
 
     public boolean draining() {

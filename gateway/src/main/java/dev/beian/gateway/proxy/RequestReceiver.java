@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -37,6 +38,10 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean closeAfterCycle;
     private String clientAddress;
+    /** The connection's SNI (normalised) when it came over TLS; null over plain HTTP. */
+    private String sni;
+    /** True when the connection came over TLS: X-Forwarded-Proto and Forwarded say https. */
+    boolean https;
 
     RequestReceiver(ProxyContext context, HeaderReadTimeout headerTimeout) {
         this.context = context;
@@ -93,10 +98,12 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         headerTimeout.headReceived();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && mayKeepAlive();
-        if (clientAddress == null) { // once per connection: the PROXY header, if any, has been read by now
+        if (clientAddress == null) { // once per connection: the PROXY header and the TLS handshake are done by now
             clientAddress = ClientAddress.of(ctx.channel());
+            sni = ctx.channel().attr(SniAdmission.SNI).get();
+            https = ctx.pipeline().get(SslHandler.class) != null;
         }
-        Admission.Verdict verdict = Admission.admit(context, request);
+        Admission.Verdict verdict = Admission.admit(context, request, sni);
         RequestRecord record = new RequestRecord(context, GatewayMetrics.Protocol.HTTP1, start, clientAddress,
                 request.method().name(), request.uri(), verdict.host());
         if (verdict instanceof Admission.Refuse refuse) {

@@ -135,7 +135,7 @@ final class UpstreamExchange implements UpstreamListener {
         connection = future.getNow();
         connection.bind(this);
         receiver.flow.bind(connection.channel());
-        HttpRequest head = UpstreamRequestHead.of(request, authority, record.client(), body.framing(),
+        HttpRequest head = UpstreamRequestHead.of(request, authority, record.client(), receiver.https, body.framing(),
                 context.config.limits().underscores(), websocket);
         ChannelFuture write = body.writeHeld(connection, connection.write(head));
         receiver.flow.release(FlowControl.CONNECTING);

@@ -59,10 +59,12 @@ final class UpstreamRequestHead {
 
     /**
      * @param client    the client's address, appended to X-Forwarded-For
+     * @param https     the client came over TLS
      * @param websocket a WebSocket upgrade the gateway passes on
      */
-    static HttpRequest of(HttpRequest request, Authority authority, String client, Framing framing,
+    static HttpRequest of(HttpRequest request, Authority authority, String client, boolean https, Framing framing,
                           Underscores underscores, boolean websocket) {
+        String proto = https ? "https" : "http";
         HttpHeaders from = request.headers();
         HttpHeaders to = HEADERS.newHeaders();
         to.add(HttpHeaderNames.HOST, authority.value());
@@ -86,9 +88,9 @@ final class UpstreamRequestHead {
             to.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         to.add("X-Forwarded-For", append(from.getAll("X-Forwarded-For"), client));
-        to.add("X-Forwarded-Proto", "http");
+        to.add("X-Forwarded-Proto", proto);
         to.add("X-Forwarded-Host", authority.value());
-        to.add("Forwarded", "for=" + forwardedNode(client) + ";proto=http;host=" + quoted(authority.value()));
+        to.add("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
         to.add(HttpHeaderNames.VIA, append(from.getAll(HttpHeaderNames.VIA), VIA));
         String target = authority.fromTarget() ? authority.originForm() : request.uri();
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, to);

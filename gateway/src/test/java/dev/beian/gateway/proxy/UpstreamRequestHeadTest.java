@@ -34,7 +34,7 @@ class UpstreamRequestHeadTest {
     }
 
     static HttpRequest head(HttpRequest request, UpstreamRequestHead.Framing framing) throws Exception {
-        return UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", framing, Underscores.DROP, false);
+        return UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false, framing, Underscores.DROP, false);
     }
 
     @Test
@@ -79,7 +79,7 @@ class UpstreamRequestHeadTest {
         HttpRequest request = client("/", "Host", "example.cn", "X_Custom", "1");
         assertTrue(UpstreamRequestHead.hasUnderscoreName(request.headers()));
         assertFalse(UpstreamRequestHead.hasUnderscoreName(client("/", "Host", "example.cn").headers()));
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7",
+        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false,
                 UpstreamRequestHead.Framing.NONE, Underscores.PASS, false);
         assertEquals("1", up.headers().get("X_Custom"));
     }
@@ -87,7 +87,7 @@ class UpstreamRequestHeadTest {
     @Test
     void absoluteFormGoesInOriginFormWithItsAuthorityAndIpv6ClientsAreQuoted() throws Exception {
         HttpRequest request = client("http://www.example.cn/a?b", "Host", "unfiled.example.org");
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "2001:db8::1",
+        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "2001:db8::1", false,
                 UpstreamRequestHead.Framing.NONE, Underscores.DROP, false);
         assertEquals("/a?b", up.uri());
         assertEquals(List.of("www.example.cn"), up.headers().getAll("Host"));
@@ -97,7 +97,7 @@ class UpstreamRequestHeadTest {
     @Test
     void aWebSocketUpgradeIsTheOnlyUpgradeWritten() throws Exception {
         HttpRequest request = client("/ws", "Host", "example.cn", "Upgrade", "websocket", "Connection", "Upgrade");
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7",
+        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false,
                 UpstreamRequestHead.Framing.NONE, Underscores.DROP, true);
         assertEquals("websocket", up.headers().get("Upgrade"));
         assertEquals("upgrade", up.headers().get("Connection"));

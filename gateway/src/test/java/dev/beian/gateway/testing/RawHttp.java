@@ -25,11 +25,21 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-        socket.setSoTimeout(10_000);
+        this(connect(port));
+    }
+
+    /** Over a socket already connected (a TLS one, say). */
+    public RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.setSoTimeout(10_000);
+        return socket;
     }
 
     public RawHttp send(String text) throws IOException {
