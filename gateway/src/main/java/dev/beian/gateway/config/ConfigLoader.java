@@ -71,7 +71,9 @@ public final class ConfigLoader {
             }
             Map<String, Node> top = root == null ? Map.of() : mapping(root, "gateway.yaml",
                     "listen", "threads", "admin", "registry", "cache", "upstreams", "block", "ip-hosts", "timeouts",
-                    "limits", "tls");
+                    "limits", "tls", "http2");
+            Map<String, Node> http2 = section(top, "http2", "max-concurrent-streams");
+            int maxStreams = (int) integer(http2.get("max-concurrent-streams"), 128, 1, 10_000);
             Map<String, Node> listen = section(top, "listen", "http", "https", "proxy-protocol");
             Map<String, Node> admin = section(top, "admin", "listen", "token");
             Map<String, Node> registry = section(top, "registry", "path", "watch");
@@ -147,7 +149,8 @@ public final class ConfigLoader {
             if (!errors().isEmpty()) {
                 throw new InvalidConfigException(file.toString(), errors());
             }
-            return new GatewayConfig(file, new GatewayConfig.Listen(http, https, proxyProtocol), tls, threads,
+            return new GatewayConfig(file, new GatewayConfig.Listen(http, https, proxyProtocol), tls,
+                    new GatewayConfig.Http2(maxStreams), threads,
                     new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch),
                     cacheSize, upstreams, new GatewayConfig.Block(mode, status, redirectUrl, page), ipForward,
                     new GatewayConfig.Timeouts(connect, response, idle, header, drain),

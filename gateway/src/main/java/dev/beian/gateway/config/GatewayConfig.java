@@ -14,6 +14,7 @@ public record GatewayConfig(
         Path file,
         Listen listen,
         Tls tls,
+        Http2 http2,
         int threads,
         Admin admin,
         RegistrySource registry,
@@ -36,6 +37,13 @@ public record GatewayConfig(
      * {@code default} (else it is refused), and the protocol versions.
      */
     public record Tls(Path certificates, boolean noSniDefault, List<String> protocols) {
+    }
+
+    /**
+     * {@code http2}: streams one connection may have open at once; the header list limit is
+     * {@code limits.max-header-size}.
+     */
+    public record Http2(int maxConcurrentStreams) {
     }
 
     /** {@code admin}: its listener and bearer token (empty: none). */

@@ -1,6 +1,7 @@
 package dev.beian.gateway.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -10,6 +11,11 @@ final class ClientAddress {
     static final AttributeKey<String> KEY = AttributeKey.valueOf("beian.clientAddress");
 
     private ClientAddress() {
+    }
+
+    /** The client's connection: the channel itself, or for an HTTP/2 stream the connection it belongs to. */
+    static Channel connection(Channel channel) {
+        return channel instanceof Http2StreamChannel stream ? stream.parent() : channel;
     }
 
     static String of(Channel channel) {

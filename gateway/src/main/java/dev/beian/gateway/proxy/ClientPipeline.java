@@ -1,11 +1,15 @@
 package dev.beian.gateway.proxy;
 
 import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * connection:     limit
  * proxy protocol: [proxy-protocol ─► proxy-address]
- * TLS:            [tls ─► tls-handshakes]   (the HTTPS listener: SniAdmission, then its SslHandler)
+ * TLS:            [tls ─► tls-handshakes ─► alpn]   (HTTPS: SniAdmission, then its SslHandler; ALPN then adds
+ *                                                   the HTTP/1 steps below, or an {@link Http2Connection})
  * timeouts:       header-timeout ─► idle
  * HTTP/1:         http ─► framing
  * exchange:       exchange
@@ -73,11 +78,17 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         connection(p);
         proxyProtocol(p);
         if (tls) {
-            tls(p);
+            tls(p); // the HTTP steps follow once ALPN has chosen between HTTP/1.1 and HTTP/2
+        } else {
+            http1Connection(p);
         }
+    }
+
+    /** The steps of an HTTP/1.1 connection: timeouts, the codec, the exchange. */
+    private void http1Connection(ChannelPipeline p) {
         HeaderReadTimeout headerTimeout = timeouts(p);
         http1(p);
-        p.addLast("exchange", new RequestReceiver(context, headerTimeout));
+        p.addLast("exchange", new RequestReceiver(context, headerTimeout, GatewayMetrics.Protocol.HTTP1));
     }
 
     private void connection(ChannelPipeline p) {
@@ -95,6 +106,21 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private void tls(ChannelPipeline p) {
         p.addLast(TLS, new SniAdmission(context));
         p.addLast("tls-handshakes", new TlsHandshakes(context));
+        p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                    Http2Connection.configure(ctx.pipeline(), context);
+                } else {
+                    http1Connection(ctx.pipeline());
+                }
+            }
+
+            @Override
+            protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // counted by TlsHandshakes; nothing to say to a client that could not finish
+            }
+        });
     }
 
     private HeaderReadTimeout timeouts(ChannelPipeline p) {

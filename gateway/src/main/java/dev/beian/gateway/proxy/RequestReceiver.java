@@ -3,10 +3,14 @@ package dev.beian.gateway.proxy;
 import dev.beian.gateway.block.Answers;
 import dev.beian.gateway.metrics.GatewayMetrics;
 import dev.beian.gateway.metrics.Outcome;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -43,9 +47,13 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     /** True when the connection came over TLS: X-Forwarded-Proto and Forwarded say https. */
     boolean https;
 
-    RequestReceiver(ProxyContext context, HeaderReadTimeout headerTimeout) {
+    private final GatewayMetrics.Protocol protocol;
+
+    /** {@code headerTimeout}: null on an HTTP/2 stream, whose head arrives whole in one HEADERS frame. */
+    RequestReceiver(ProxyContext context, HeaderReadTimeout headerTimeout, GatewayMetrics.Protocol protocol) {
         this.context = context;
         this.headerTimeout = headerTimeout;
+        this.protocol = protocol;
     }
 
     /** False once the connection is to close after the request in progress (draining, Connection: close). */
@@ -61,6 +69,14 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest full) {
+            // an HTTP/2 stream's HEADERS with END_STREAM arrive whole: a head and its (empty) end, as HTTP/1 has them
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            head.setDecoderResult(full.decoderResult());
+            channelRead(ctx, head);
+            channelRead(ctx, new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+            return;
+        }
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (tunnel != null) {
@@ -96,15 +112,18 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
 
     private void admit(HttpRequest request) {
         long start = System.nanoTime();
-        headerTimeout.headReceived();
+        if (headerTimeout != null) {
+            headerTimeout.headReceived();
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request) && mayKeepAlive();
         if (clientAddress == null) { // once per connection: the PROXY header and the TLS handshake are done by now
-            clientAddress = ClientAddress.of(ctx.channel());
-            sni = ctx.channel().attr(SniAdmission.SNI).get();
-            https = ctx.pipeline().get(SslHandler.class) != null;
+            Channel connection = ClientAddress.connection(ctx.channel());
+            clientAddress = ClientAddress.of(connection);
+            sni = connection.attr(SniAdmission.SNI).get();
+            https = connection.pipeline().get(SslHandler.class) != null;
         }
         Admission.Verdict verdict = Admission.admit(context, request, sni);
-        RequestRecord record = new RequestRecord(context, GatewayMetrics.Protocol.HTTP1, start, clientAddress,
+        RequestRecord record = new RequestRecord(context, protocol, start, clientAddress,
                 request.method().name(), request.uri(), verdict.host());
         if (verdict instanceof Admission.Refuse refuse) {
             record.complete(refuse.outcome(), refuse.status().code());
@@ -126,9 +145,10 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
      */
     private void refuseHead(HttpResponseStatus status) {
         if (clientAddress == null) {
-            clientAddress = ClientAddress.of(ctx.channel());
+            clientAddress = ClientAddress.of(ClientAddress.connection(ctx.channel()));
         }
-        new RequestRecord(context, GatewayMetrics.Protocol.HTTP1, headerTimeout.headStartedAt(), clientAddress, "-",
+        long start = headerTimeout == null ? System.nanoTime() : headerTimeout.headStartedAt();
+        new RequestRecord(context, protocol, start, clientAddress, "-",
                 "-", null).complete(Outcome.BAD_REQUEST, status.code());
         answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
     }
@@ -150,7 +170,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         }
         if (bodyPending) {
             current = new DiscardBody(this, lastWrite, true);
-        } else {
+        } else if (headerTimeout != null) {
             headerTimeout.awaitNextHead();
         }
         while (!queued.isEmpty() && !closing && tunnel == null && (current == null || current.wantsContent())) {

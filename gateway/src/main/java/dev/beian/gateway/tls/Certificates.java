@@ -1,6 +1,8 @@
 package dev.beian.gateway.tls;
 
 import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -29,8 +31,8 @@ import javax.naming.ldap.Rdn;
 /**
  * The certificates of {@code tls.certificates} (SPEC §4, §7): a folder of PEM pairs {@code NAME.crt} (the
  * chain, leaf first) and {@code NAME.key} (PKCS#8). Each pair becomes one {@link SslContext}: TLS 1.2 and 1.3
- * only, AEAD suites with forward secrecy, session resumption on, the OpenSSL engine when it loads and the
- * JDK's otherwise. SNI picks by the leaf's DNS names: the exact name first, then the wildcard of its parent
+ * only, AEAD suites with forward secrecy, session resumption on, ALPN offering {@code h2} then
+ * {@code http/1.1}, the OpenSSL engine when it loads and the JDK's otherwise. SNI picks by the leaf's DNS names: the exact name first, then the wildcard of its parent
  * (RFC 6125 §6.4.3: a wildcard stands for one label). Immutable: a reload builds a new set, and a folder with
  * any bad pair is refused whole, the old set serving on.
  */
@@ -103,6 +105,10 @@ public final class Certificates {
                 .sslProvider(provider())
                 .protocols(protocols)
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 .build();
         return new Pair(name, context, leaf.getNotAfter().toInstant(), dnsNames(leaf));
     }

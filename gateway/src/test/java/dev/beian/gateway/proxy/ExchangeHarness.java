@@ -89,7 +89,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
         client.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
-        client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout));
+        client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout, dev.beian.gateway.metrics.GatewayMetrics.Protocol.HTTP1));
     }
 
     static HttpRequest get(String uri, String host) {

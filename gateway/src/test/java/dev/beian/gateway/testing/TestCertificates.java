@@ -65,6 +65,11 @@ public final class TestCertificates {
 
     /** A TLS socket to the loopback port, with {@code sni} (none when null), handshake done; trusts any certificate. */
     public static SSLSocket connect(int port, String sni, String... protocols) throws Exception {
+        return connectAlpn(port, sni, null, protocols);
+    }
+
+    /** As {@link #connect(int, String, String...)}, offering {@code alpn} (null: none). */
+    public static SSLSocket connectAlpn(int port, String sni, String alpn, String... protocols) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -86,6 +91,9 @@ public final class TestCertificates {
         parameters.setServerNames(sni == null ? java.util.List.of() : java.util.List.of(new SNIHostName(sni)));
         if (protocols.length > 0) {
             parameters.setProtocols(protocols);
+        }
+        if (alpn != null) {
+            parameters.setApplicationProtocols(new String[] {alpn});
         }
         socket.setSSLParameters(parameters);
         socket.startHandshake();

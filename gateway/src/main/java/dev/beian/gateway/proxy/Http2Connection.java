@@ -1,0 +1,55 @@
+package dev.beian.gateway.proxy;
+
+import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.metrics.GatewayMetrics;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/2 connection (SPEC §7, chosen by ALPN): Netty's frame codec with the limits and flood defences on,
+ * and one child channel per stream that runs the same {@link RequestReceiver} as an HTTP/1.1 connection, its
+ * frames turned into HTTP objects. Each stream is decided, blocked or forwarded (to the HTTP/1.1 upstream
+ * pools) exactly as an HTTP/1.1 request.
+ *
+ * <p>Defences: {@code http2.max-concurrent-streams}; the header list limited to
+ * {@code limits.max-header-size}; at most 200 RST_STREAM frames a client may cause in 30 s (rapid reset,
+ * CVE-2023-44487); at most 16 small CONTINUATION frames in a row (CONTINUATION flood); at most 10,000 control
+ * frames (SETTINGS/PING acks) queued for a client that does not read them; at most 2 empty DATA frames in a
+ * row. A connection over any of them is sent GOAWAY and closed; the others are served on.
+ */
+final class Http2Connection {
+    private Http2Connection() {
+    }
+
+    static void configure(ChannelPipeline p, ProxyContext context) {
+        GatewayConfig config = context.config;
+        p.addLast("idle", new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(config.http2().maxConcurrentStreams())
+                        .maxHeaderListSize(config.limits().maxHeaderSize()))
+                .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                .encoderEnforceMaxRstFramesPerWindow(200, 30)
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+                .encoderEnforceMaxQueuedControlFrames(10_000)
+                .validateHeaders(true)
+                .build());
+        p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
+                stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("framing", new FramingEnforcer());
+                stream.pipeline().addLast("exchange", new RequestReceiver(context, null, GatewayMetrics.Protocol.H2));
+            }
+        }));
+    }
+}

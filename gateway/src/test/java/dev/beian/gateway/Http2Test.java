@@ -1,0 +1,221 @@
+package dev.beian.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.H2Client;
+import dev.beian.gateway.testing.TestCertificates;
+import dev.beian.gateway.testing.TestUpstream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §7 HTTP/2: offered by ALPN; each stream decided, blocked or forwarded exactly as an HTTP/1.1 request,
+ * to the HTTP/1.1 upstreams; the flood defences close an abusive connection and serve the others.
+ */
+class Http2Test {
+    static TestUpstream upstream;
+    static GatewayFixture fixture;
+    static Path certs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new TestUpstream();
+        certs = Files.createTempDirectory("beian-certs");
+        TestCertificates.write(certs, "example", "example.cn", "*.example.cn");
+        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
+                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), """
+                tls:
+                  certificates: %s
+                """.formatted(certs.toAbsolutePath()), GatewayFixture.REGISTRY, "https: 127.0.0.1:0");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+        upstream.close();
+        try (var files = Files.walk(certs)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static int https() {
+        return fixture.gateway.httpsAddress().getPort();
+    }
+
+    static FullHttpRequest get(String path, String host) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+        r.headers().set("Host", host);
+        return r;
+    }
+
+    static double requests(String outcome, String protocol) {
+        var c = fixture.gateway.meters().find("beian_requests").tags("outcome", outcome, "protocol", protocol).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void streamsAreForwardedToTheHttp1UpstreamAndCountedAsH2() throws Exception {
+        double before = requests("forwarded", "h2");
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            assertEquals("h2", h2.protocol());
+            for (int i = 0; i < 3; i++) {
+                FullHttpResponse r = h2.send(get("/echo?i=" + i, "www.example.cn"));
+                try {
+                    assertEquals(200, r.status().code());
+                    String text = r.content().toString(StandardCharsets.UTF_8);
+                    assertTrue(text.contains("version: HTTP/1.1"), text);
+                    assertTrue(text.contains("host: www.example.cn"), text);
+                    assertTrue(text.contains("x-forwarded-proto: https"), text);
+                } finally {
+                    r.release();
+                }
+            }
+        }
+        assertEquals(before + 3, requests("forwarded", "h2"));
+    }
+
+    @Test
+    void bodiesStreamBothWays() throws Exception {
+        byte[] body = new byte[3 << 20];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 7);
+        }
+        try (H2Client h2 = new H2Client(https(), "example.cn")) {
+            FullHttpRequest up = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload",
+                    Unpooled.wrappedBuffer(body));
+            up.headers().set("Host", "example.cn");
+            FullHttpResponse r = h2.send(up);
+            try {
+                String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)) + " " + body.length;
+                assertEquals(expected, r.content().toString(StandardCharsets.UTF_8));
+            } finally {
+                r.release();
+            }
+            FullHttpResponse down = h2.send(get("/download?size=5000000", "example.cn"));
+            try {
+                assertEquals(200, down.status().code());
+                assertEquals(5_000_000, down.content().readableBytes());
+                assertEquals(TestUpstream.byteAt(4_999_999), down.content().getByte(4_999_999));
+            } finally {
+                down.release();
+            }
+        }
+    }
+
+    @Test
+    void aStreamForAnotherHostIs421AndTheConnectionServesOn() throws Exception {
+        double before = requests("misdirected", "h2");
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            FullHttpResponse r = h2.send(get("/echo", "shop.example.cn"));
+            assertEquals(421, r.status().code());
+            r.release();
+            FullHttpResponse ok = h2.send(get("/echo", "www.example.cn"));
+            assertEquals(200, ok.status().code());
+            ok.release();
+        }
+        assertEquals(before + 1, requests("misdirected", "h2"));
+    }
+
+    @Test
+    void rapidResetClosesTheAbusiveConnectionAndOthersAreServed() throws Exception {
+        try (H2Client abuser = new H2Client(https(), "www.example.cn")) {
+            for (int i = 0; i < 400 && abuser.isOpen(); i++) {
+                Http2StreamChannel stream;
+                try {
+                    stream = abuser.open(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                        }
+                    });
+                } catch (Exception closed) {
+                    break; // the gateway has had enough: GOAWAY and close
+                }
+                DefaultHttp2Headers headers = new DefaultHttp2Headers();
+                headers.method("GET").path("/slow?ms=1000").scheme("https").authority("www.example.cn");
+                stream.write(new DefaultHttp2HeadersFrame(headers, false));
+                stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+            }
+            assertTrue(abuser.awaitClose(10_000), "the rapid-reset connection was closed");
+        }
+        try (H2Client other = new H2Client(https(), "www.example.cn")) {
+            FullHttpResponse r = other.send(get("/echo", "www.example.cn"));
+            assertEquals(200, r.status().code());
+            r.release();
+        }
+    }
+
+    @Test
+    void aContinuationFloodClosesTheConnection() throws Exception {
+        try (SSLSocket socket = TestCertificates.connectAlpn(https(), "www.example.cn", "h2")) {
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame(0x4, 0, 0, new byte[0])); // SETTINGS
+            out.write(frame(0x1, 0x1, 1, new byte[] {(byte) 0x82})); // HEADERS :method GET, END_STREAM, no END_HEADERS
+            for (int i = 0; i < 200; i++) {
+                out.write(frame(0x9, 0, 1, new byte[] {(byte) 0x84})); // CONTINUATION, one byte each: :path /
+            }
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            long deadline = System.currentTimeMillis() + 10_000;
+            boolean closed = false;
+            try {
+                int n;
+                while (System.currentTimeMillis() < deadline && (n = in.read(buf)) > 0) {
+                    got.write(buf, 0, n);
+                }
+                closed = true;
+            } catch (java.net.SocketException reset) {
+                closed = true; // a close with the flood still unread arrives as a reset
+            }
+            assertTrue(closed && System.currentTimeMillis() < deadline, "the connection was closed, not left waiting");
+        }
+        try (H2Client other = new H2Client(https(), "www.example.cn")) {
+            FullHttpResponse r = other.send(get("/echo", "www.example.cn"));
+            assertEquals(200, r.status().code());
+            r.release();
+        }
+    }
+
+    static byte[] frame(int type, int flags, int stream, byte[] payload) {
+        byte[] f = new byte[9 + payload.length];
+        f[0] = (byte) (payload.length >>> 16);
+        f[1] = (byte) (payload.length >>> 8);
+        f[2] = (byte) payload.length;
+        f[3] = (byte) type;
+        f[4] = (byte) flags;
+        f[5] = (byte) (stream >>> 24);
+        f[6] = (byte) (stream >>> 16);
+        f[7] = (byte) (stream >>> 8);
+        f[8] = (byte) stream;
+        System.arraycopy(payload, 0, f, 9, payload.length);
+        return f;
+    }
+}
