@@ -7,6 +7,7 @@ import dev.beian.gateway.admin.LookupView;
 import dev.beian.gateway.config.ConfigLoader;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.config.InvalidConfigException;
+import dev.beian.gateway.demo.DemoCertificate;
 import dev.beian.gateway.demo.SampleApp;
 import dev.beian.gateway.metrics.BuildInfo;
 import dev.beian.gateway.net.HttpListener;
@@ -18,6 +19,7 @@ import dev.beian.registry.RegistryLoader;
 import dev.beian.yaml.YamlError;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -210,7 +212,8 @@ public final class Main {
     }
 
     static int serve(Command command, PrintStream err) throws Failure {
-        GatewayConfig config = loadConfig(configPath(command.config()));
+        GatewayConfig loaded = loadConfig(configPath(command.config()));
+        GatewayConfig config = command.demo() ? withDemoHttps(loaded, err) : loaded;
         HttpListener app = command.demo() ? startDemoApp(config, err) : null;
         Gateway gateway;
         try {
@@ -244,6 +247,36 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return OK;
+    }
+
+    /**
+     * Without {@code listen.https} in the config, {@code --demo} serves HTTPS on 127.0.0.1:8443 too, with a
+     * self-signed certificate made now for the registry's filed domains.
+     */
+    private static GatewayConfig withDemoHttps(GatewayConfig config, PrintStream err) throws Failure {
+        if (config.listen().https() != null) {
+            return config;
+        }
+        Registry registry = loadRegistry(config.registry().path(), config.upstreams().keySet());
+        List<String> domains = new ArrayList<>();
+        registry.domains().forEach((domain, website) -> domains.add(domain));
+        if (domains.isEmpty()) {
+            return config;
+        }
+        try {
+            Path certificates = DemoCertificate.make(domains);
+            InetSocketAddress https = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8443);
+            err.println("--demo: HTTPS on " + https + " with a self-signed certificate for " + domains
+                    + " (curl -k --resolve www.example.cn:8443:127.0.0.1 https://www.example.cn:8443/)");
+            return new GatewayConfig(config.file(),
+                    new GatewayConfig.Listen(config.listen().http(), https, config.listen().proxyProtocol()),
+                    new GatewayConfig.Tls(certificates, false, List.of("TLSv1.3", "TLSv1.2")), config.http2(),
+                    config.threads(), config.admin(), config.registry(), config.cacheMaximumSize(), config.upstreams(),
+                    config.block(), config.ipHostsForward(), config.timeouts(), config.limits());
+        } catch (IOException | InterruptedException e) {
+            err.println("--demo: no HTTPS (" + e.getMessage() + ")");
+            return config;
+        }
     }
 
     /** The --demo app on upstream default's loopback address. */
