@@ -26,7 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_nginx [proxy]: the app, and with "proxy" also nginx proxying to it with upstream keep-alive
+# start_nginx [proxy]: the app, and with "proxy" also nginx proxying to it with upstream keep-alive;
+# $nginx_extra: more server blocks for the http section
+nginx_extra=""
 start_nginx() {
   local proxy_server=""
   if [ "${1:-}" = proxy ]; then
@@ -43,12 +45,15 @@ http {
   upstream app { server 127.0.0.1:18081; keepalive 64; }
   server { listen 127.0.0.1:18081; location / { return 200 "hello, world\n"; } }
   $proxy_server
+  $nginx_extra
 }
 NGINX
   nginx -c "$work/nginx.conf"
 }
 
-# start_gateway JAR [java options...]: the gateway in front of the app; returns when it is ready
+# start_gateway JAR [java options...]: the gateway in front of the app; returns when it is ready.
+# $gateway_certs: a certificates folder; the gateway then serves HTTPS on 127.0.0.1:18444 too
+gateway_certs=""
 start_gateway() {
   local jar=$1
   shift
@@ -66,6 +71,8 @@ YAML
   cat > "$work/gateway.yaml" <<YAML
 listen:
   http: 127.0.0.1:18080
+$([ -n "$gateway_certs" ] && echo "  https: 127.0.0.1:18444")
+$([ -n "$gateway_certs" ] && printf 'tls:\n  certificates: %s' "$gateway_certs")
 threads: 1
 admin:
   listen: 127.0.0.1:18090

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# HTTPS beside nginx, same certificate, one worker each, on loopback: new TLS connections per second (one
+# request on each) and HTTP/2 requests per second over kept connections, with h2load.
+#
+#   deploy/load/tls-bench.sh [requests] [connections]
+#
+# Starts nginx as the app (127.0.0.1:18081), nginx terminating TLS + HTTP/2 in front of it (127.0.0.1:18443),
+# and the gateway with HTTPS (127.0.0.1:18444, threads: 1). Client, proxy and app share the machine's cores:
+# compare the rows with each other. Installs nginx and h2load (nghttp2-client) if missing.
+source "$(dirname "$0")/lib.sh"
+REQUESTS=${1:-100000}
+CONNECTIONS=${2:-16}
+need nginx h2load openssl curl
+mkdir -p "$work/certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.example.cn \
+  -addext "subjectAltName=DNS:bench.example.cn,DNS:*.bench.example.cn" \
+  -keyout "$work/certs/bench.key" -out "$work/certs/bench.crt" 2>/dev/null
+nginx_extra="
+  upstream app2 { server 127.0.0.1:18081; keepalive 64; }
+  server {
+    listen 127.0.0.1:18443 ssl http2;
+    ssl_certificate $work/certs/bench.crt;
+    ssl_certificate_key $work/certs/bench.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / { proxy_pass http://app2; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+  }"
+start_nginx
+gateway_certs="$work/certs"
+start_gateway gateway/target/beian-gateway.jar -Xms512m -Xmx512m -XX:+UseParallelGC
+
+run() {
+  local name=$1 port=$2
+  local shift_args=("${@:3}")
+  h2load --connect-to=127.0.0.1:"$port" -n 5000 -c "$CONNECTIONS" "${shift_args[@]}" https://bench.example.cn/ >/dev/null 2>&1 # warm-up
+  local out
+  out=$(h2load --connect-to=127.0.0.1:"$port" "${shift_args[@]}" https://bench.example.cn/ 2>&1)
+  local rps ok
+  rps=$(awk '/^finished in/ {print $4}' <<<"$out")
+  ok=$(awk '/^requests:/ {print $8, "ok,", $10, "failed"}' <<<"$out")
+  printf '| %s | %s | %s |\n' "$name" "$rps" "$ok"
+}
+echo "h2load, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| target | requests/s | requests |"
+echo "| --- | --- | --- |"
+run "nginx, h2, $CONNECTIONS connections x 10 streams" 18443 -n "$REQUESTS" -c "$CONNECTIONS" -m 10
+run "beian-gateway, h2, $CONNECTIONS connections x 10 streams" 18444 -n "$REQUESTS" -c "$CONNECTIONS" -m 10
+run "nginx, a new TLS 1.3 connection per request" 18443 -n 2000 -c 2000 -m 1
+run "beian-gateway, a new TLS 1.3 connection per request" 18444 -n 2000 -c 2000 -m 1
