@@ -27,7 +27,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A real HTTP/2 client over TLS (Netty's), with the SNI given; each request on a stream of its own. */
+/** A real HTTP/2 client over TLS (Netty's), with the SNI given (none when null); each request on a stream of its own. */
 public final class H2Client implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel connection;
@@ -42,7 +42,7 @@ public final class H2Client implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc(), sni, port));
+                        ch.pipeline().addLast(sni == null ? ssl.newHandler(ch.alloc()) : ssl.newHandler(ch.alloc(), sni, port));
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
                             @Override

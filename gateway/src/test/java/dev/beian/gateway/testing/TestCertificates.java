@@ -68,8 +68,18 @@ public final class TestCertificates {
         return connectAlpn(port, sni, null, protocols);
     }
 
-    /** As {@link #connect(int, String, String...)}, offering {@code alpn} (null: none). */
-    public static SSLSocket connectAlpn(int port, String sni, String alpn, String... protocols) throws Exception {
+    /** TLS over an already connected socket (after a PROXY header, say), with {@code sni}; handshake done. */
+    public static SSLSocket over(java.net.Socket plain, String sni) throws Exception {
+        SSLContext context = trustingContext();
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(java.util.List.of(new SNIHostName(sni)));
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static SSLContext trustingContext() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -85,6 +95,12 @@ public final class TestCertificates {
                 return new X509Certificate[0];
             }
         }}, null);
+        return context;
+    }
+
+    /** As {@link #connect(int, String, String...)}, offering {@code alpn} (null: none). */
+    public static SSLSocket connectAlpn(int port, String sni, String alpn, String... protocols) throws Exception {
+        SSLContext context = trustingContext();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
