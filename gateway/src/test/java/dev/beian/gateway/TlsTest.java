@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestCertificates;
 import dev.beian.gateway.testing.TestUpstream;
@@ -13,12 +13,10 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Map;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,38 +26,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Certificates are made at test time; the client is the JDK's TLS socket with an explicit SNI.
  */
 class TlsTest {
-    static TestUpstream upstream;
-    static GatewayFixture fixture;
-    static Path certs;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = new TestUpstream();
-        certs = Files.createTempDirectory("beian-certs");
-        TestCertificates.write(certs, "example", "example.cn", "*.example.cn");
-        TestCertificates.write(certs, "elsewhere", "elsewhere.cn");
-        fixture = new GatewayFixture(Map.of("default", "127.0.0.1:" + upstream.port(),
-                "refused", "127.0.0.1:" + GatewayFixture.closedPort()), """
-                tls:
-                  certificates: %s
-                """.formatted(certs.toAbsolutePath()), GatewayFixture.REGISTRY, "https: 127.0.0.1:0");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fixture.close();
-        upstream.close();
-        try (var files = Files.walk(certs)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @RegisterExtension
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().https(
+            certs -> {
+                TestCertificates.write(certs, "example", "example.cn", "*.example.cn");
+                TestCertificates.write(certs, "elsewhere", "elsewhere.cn");
+            });
 
     static int https() {
-        return fixture.gateway.httpsAddress().getPort();
+        return gateway.httpsPort();
     }
 
     static double handshakes(String result) {
-        var c = fixture.gateway.meters().find("beian_tls_handshakes").tags("result", result).counter();
+        var c = gateway.fixture().gateway.meters().find("beian_tls_handshakes").tags("result", result).counter();
         return c == null ? 0 : c.count();
     }
 
@@ -83,11 +62,11 @@ class TlsTest {
         // unfiled; not accessed (a certificate covers it); cancelled (the wildcard covers it); filed but no
         // certificate covers it (示例.中国)
         double refused = handshakes("refused_sni");
-        int before = upstream.hits("/echo");
+        int before = gateway.upstream().hits("/echo");
         SSLException e = assertThrows(SSLException.class, () -> TestCertificates.connect(https(), name).close());
         assertTrue(String.valueOf(e.getMessage()).contains("unrecognized_name"), e.toString());
         assertEquals(refused + 1, handshakes("refused_sni"));
-        assertEquals(before, upstream.hits("/echo"));
+        assertEquals(before, gateway.upstream().hits("/echo"));
     }
 
     @Test
@@ -117,7 +96,7 @@ class TlsTest {
             raw.send("GET /echo HTTP/1.1\r\nHost: WWW.Example.CN.:443\r\n\r\n");
             assertEquals(200, raw.read().status(), "the same host, written otherwise, is no misdirection");
         }
-        var c = fixture.gateway.meters().find("beian_requests").tags("outcome", "misdirected", "protocol", "http1").counter();
+        var c = gateway.fixture().gateway.meters().find("beian_requests").tags("outcome", "misdirected", "protocol", "http1").counter();
         assertTrue(c != null && c.count() >= 1, misdirected);
     }
 
@@ -125,7 +104,7 @@ class TlsTest {
     void certificatesReloadWithoutDroppingOpenConnections() throws Exception {
         try (SSLSocket open = TestCertificates.connect(https(), "www.example.cn"); RawHttp raw = new RawHttp(open)) {
             BigInteger before = ((X509Certificate) open.getSession().getPeerCertificates()[0]).getSerialNumber();
-            X509Certificate renewed = TestCertificates.write(certs, "example", "example.cn", "*.example.cn");
+            X509Certificate renewed = TestCertificates.write(gateway.certificates(), "example", "example.cn", "*.example.cn");
             long deadline = System.currentTimeMillis() + 10_000;
             BigInteger now = before;
             while (!now.equals(renewed.getSerialNumber()) && System.currentTimeMillis() < deadline) {
@@ -143,7 +122,7 @@ class TlsTest {
 
     @Test
     void anUnreadableCertificateFolderKeepsTheOldSet() throws Exception {
-        Path broken = certs.resolve("broken.crt");
+        Path broken = gateway.certificates().resolve("broken.crt");
         Files.writeString(broken, "not a certificate");
         try {
             Thread.sleep(800); // past the watcher's debounce: the reload is tried and refused

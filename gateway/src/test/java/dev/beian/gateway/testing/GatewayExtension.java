@@ -1,5 +1,7 @@
 package dev.beian.gateway.testing;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -18,6 +20,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  */
 public final class GatewayExtension<U extends AutoCloseable> implements BeforeAllCallback, AfterAllCallback {
+    /** Writes certificates into a tls.certificates folder. */
+    public interface CertificateWriter {
+        void write(Path folder) throws Exception;
+    }
+
     /** Makes an upstream. */
     public interface UpstreamFactory<U> {
         U start() throws Exception;
@@ -30,6 +37,8 @@ public final class GatewayExtension<U extends AutoCloseable> implements BeforeAl
     private String listen = "";
     private String token = "";
     private boolean refused = true;
+    private CertificateWriter certificateWriter;
+    private Path certificates;
     private U upstream;
     private GatewayFixture fixture;
 
@@ -70,6 +79,17 @@ public final class GatewayExtension<U extends AutoCloseable> implements BeforeAl
         return this;
     }
 
+    /** HTTPS too, on an ephemeral port, with the certificates {@code writer} puts into a folder of its own. */
+    public GatewayExtension<U> https(CertificateWriter writer) {
+        this.certificateWriter = writer;
+        return this;
+    }
+
+    /** The certificates folder of {@link #https}. */
+    public Path certificates() {
+        return certificates;
+    }
+
     /** Only upstream {@code default}. */
     public GatewayExtension<U> withoutRefusedUpstream() {
         this.refused = false;
@@ -83,7 +103,15 @@ public final class GatewayExtension<U extends AutoCloseable> implements BeforeAl
         Map<String, String> upstreams = refused
                 ? Map.of("default", at, "refused", "127.0.0.1:" + GatewayFixture.closedPort())
                 : Map.of("default", at);
-        fixture = new GatewayFixture(upstreams, config, registry, listen, false, token);
+        String extraConfig = config;
+        String extraListen = listen;
+        if (certificateWriter != null) {
+            certificates = Files.createTempDirectory("beian-certs");
+            certificateWriter.write(certificates);
+            extraConfig = "tls:\n  certificates: " + certificates.toAbsolutePath() + "\n" + config;
+            extraListen = listen.isEmpty() ? "https: 127.0.0.1:0" : listen + "\n  https: 127.0.0.1:0";
+        }
+        fixture = new GatewayFixture(upstreams, extraConfig, registry, extraListen, false, token);
     }
 
     @Override
@@ -94,6 +122,11 @@ public final class GatewayExtension<U extends AutoCloseable> implements BeforeAl
             }
         } finally {
             upstream.close();
+            if (certificates != null) {
+                try (var files = Files.walk(certificates)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 
@@ -103,6 +136,11 @@ public final class GatewayExtension<U extends AutoCloseable> implements BeforeAl
 
     public GatewayFixture fixture() {
         return fixture;
+    }
+
+    /** The gateway's HTTPS port. */
+    public int httpsPort() {
+        return fixture.gateway.httpsAddress().getPort();
     }
 
     /** The gateway's HTTP port. */
