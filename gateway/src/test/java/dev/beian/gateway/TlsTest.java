@@ -78,6 +78,14 @@ class TlsTest {
     }
 
     @Test
+    void eachCertificatesExpiryIsAMetric() {
+        var expiry = gateway.fixture().gateway.meters().find("beian_tls_certificate_expiry_timestamp_seconds")
+                .tags("certificate", "example").gauge();
+        long inThirtyDays = java.time.Instant.now().plus(java.time.Duration.ofDays(30)).getEpochSecond();
+        assertTrue(expiry != null && Math.abs(expiry.value() - inThirtyDays) < 86_400 * 2, String.valueOf(expiry));
+    }
+
+    @Test
     void tls12IsServedToo() throws Exception {
         try (SSLSocket socket = TestCertificates.connect(https(), "www.example.cn", "TLSv1.2")) {
             assertEquals("TLSv1.2", socket.getSession().getProtocol());
