@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class Http2Test {
     @RegisterExtension
-    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().https(
+    static final GatewayExtension<TestUpstream> gateway = GatewayExtension.testUpstream().config("timeouts:\n  idle: 2s\n").https(
             certs -> TestCertificates.write(certs, "example", "example.cn", "*.example.cn"));
 
     static int https() {
@@ -72,6 +72,18 @@ class Http2Test {
             }
         }
         assertEquals(before + 3, requests("forwarded", "h2"));
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            FullHttpResponse r = h2.send(get("/echo", "www.example.cn"));
+            r.release();
+            long start = System.nanoTime();
+            assertTrue(h2.awaitClose(6000), "closed once idle");
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 1500, "after " + waited + " ms; idle is 2 s");
+        }
     }
 
     @Test

@@ -2,13 +2,17 @@ package dev.beian.gateway.proxy;
 
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.metrics.GatewayMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -51,5 +55,26 @@ final class Http2Connection {
                 stream.pipeline().addLast("exchange", new RequestReceiver(context, null, GatewayMetrics.Protocol.H2));
             }
         }));
+        p.addLast("h2-lifetime", new Lifetime());
+    }
+
+    /**
+     * Ends the connection, gracefully (GOAWAY, then the streams in flight finish): when it saw no traffic for
+     * {@code timeouts.idle} with no stream open, and when the gateway starts draining.
+     */
+    private static final class Lifetime extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == RequestReceiver.DRAIN) {
+                ctx.close();
+            } else if (evt instanceof IdleStateEvent) {
+                Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+                if (codec == null || codec.connection().numActiveStreams() == 0) {
+                    ctx.close();
+                }
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
     }
 }

@@ -236,8 +236,11 @@ final class UpstreamExchange implements UpstreamListener {
      */
     @Override
     public void upstreamIdle() {
+        if (ended) {
+            return;
+        }
         boolean stalledUpload = !requestWritten && connection.pendingWriteBytes() > 0;
-        if (ended || !stalledUpload && !relay.started()) {
+        if (!stalledUpload && !relay.started()) {
             return;
         }
         context.metrics.upstreamError(upstream.name, UpstreamErrorKind.TIMEOUT);
