@@ -186,6 +186,36 @@ class Http2Test {
         }
     }
 
+    @Test
+    void aPingFloodFromAClientThatReadsNothingClosesTheConnection() throws Exception {
+        long start = System.currentTimeMillis();
+        long deadline = start + 30_000;
+        boolean closed = false;
+        java.net.Socket plain = new java.net.Socket();
+        plain.setReceiveBufferSize(4096); // before connecting, so the window stays small: acks pile up at the gateway
+        plain.connect(new java.net.InetSocketAddress("127.0.0.1", https()), 2000);
+        try (SSLSocket socket = TestCertificates.over(plain, "www.example.cn", "h2")) {
+            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame(0x4, 0, 0, new byte[0]));
+            byte[] ping = frame(0x6, 0, 0, new byte[8]);
+            while (System.currentTimeMillis() < deadline) {
+                for (int i = 0; i < 10_000; i++) {
+                    out.write(ping);
+                }
+                out.flush();
+            }
+        } catch (java.net.SocketException closedByGateway) {
+            closed = true;
+        }
+        assertTrue(closed, "the connection was closed before 30 s of PINGs");
+        try (H2Client other = new H2Client(https(), "www.example.cn")) {
+            FullHttpResponse r = other.send(get("/echo", "www.example.cn"));
+            assertEquals(200, r.status().code());
+            r.release();
+        }
+    }
+
     static byte[] frame(int type, int flags, int stream, byte[] payload) {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);

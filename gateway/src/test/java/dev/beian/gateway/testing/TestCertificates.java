@@ -70,10 +70,18 @@ public final class TestCertificates {
 
     /** TLS over an already connected socket (after a PROXY header, say), with {@code sni}; handshake done. */
     public static SSLSocket over(java.net.Socket plain, String sni) throws Exception {
+        return over(plain, sni, null);
+    }
+
+    /** As {@link #over(java.net.Socket, String)}, offering {@code alpn} (null: none). */
+    public static SSLSocket over(java.net.Socket plain, String sni, String alpn) throws Exception {
         SSLContext context = trustingContext();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(java.util.List.of(new SNIHostName(sni)));
+        if (alpn != null) {
+            parameters.setApplicationProtocols(new String[] {alpn});
+        }
         socket.setSSLParameters(parameters);
         socket.startHandshake();
         return socket;
