@@ -141,6 +141,28 @@ class AdminTest {
     }
 
     @Test
+    void lookupTakesRawUtf8AndPercentEncodedHostsAlike() throws Exception {
+        int port = gateway.fixture().adminPort();
+        for (byte[] target : new byte[][] {
+            "/lookup?host=示例.中国".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "/lookup?host=%E7%A4%BA%E4%BE%8B.%E4%B8%AD%E5%9B%BD".getBytes(java.nio.charset.StandardCharsets.US_ASCII)}) {
+            try (RawHttp raw = new RawHttp(port)) {
+                java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+                req.write("GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                req.write(target);
+                req.write((" HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                raw.sendBytes(req.toByteArray());
+                RawHttp.Response r = raw.read();
+                assertEquals(200, r.status(), r.text());
+                assertTrue(r.text().contains("\"host\":\"示例.中国\""), r.text());
+                assertTrue(r.text().contains("\"normalized\":\"xn--fsq092h.xn--fiqs8s\""), r.text());
+                assertTrue(r.text().contains("\"decision\":\"forward\""), r.text());
+            }
+        }
+    }
+
+    @Test
     void metricsHaveTheSpecifiedNamesAndNoHostLabel() throws Exception {
         try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.1\r\nHost: cache-me.example.cn\r\n\r\n");

@@ -40,7 +40,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "bad request\n", false);
             return;
         }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        // the decoder reads each target byte as one char: raw UTF-8 (/lookup?host=示例.中国 typed as is) is re-read
+        // as UTF-8; percent-escapes are ASCII and pass through unchanged
+        String uri = new String(request.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        QueryStringDecoder query = new QueryStringDecoder(uri);
         String path = query.path();
         HttpMethod method = request.method();
         boolean protectedPath = path.equals("/lookup") || path.equals("/registry") || path.equals("/reload");
