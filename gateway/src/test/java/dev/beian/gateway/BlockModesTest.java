@@ -37,6 +37,19 @@ class BlockModesTest {
     }
 
     @Test
+    void theRedirectCarriesTheReasonWhereTheTemplateAsksForIt() throws Exception {
+        try (GatewayFixture f = new GatewayFixture(Map.of("default", "127.0.0.1:" + GatewayFixture.closedPort()), """
+                block:
+                  mode: redirect
+                  redirect-url: "https://notice.example.com/blocked?d={host}&why={reason}"
+                """, GatewayFixture.REGISTRY.replace("        upstream: refused\n", ""));
+             RawHttp raw = new RawHttp(f.port())) {
+            raw.send("GET / HTTP/1.1\r\nHost: gone.example.cn\r\n\r\n");
+            assertEquals("https://notice.example.com/blocked?d=gone.example.cn&why=cancelled", raw.read().header("location"));
+        }
+    }
+
+    @Test
     void anOwnPageGetsHostAndReasonFilledIn() throws Exception {
         java.nio.file.Path page = Files.createTempFile("block", ".html");
         Files.writeString(page, "<p>{host} is blocked: {reason}</p>");

@@ -23,7 +23,7 @@ import java.util.Map;
  * The block notice (SPEC §7), encoded once when the gateway starts: for each reason, the page split into
  * byte runs around its {@code {host}} places, so a request costs only the escaping of its host and one
  * copy. Page mode answers {@code block.status} with a Chinese and English notice that names the case;
- * redirect mode answers 302 to {@code redirect-url} with the host percent-encoded.
+ * redirect mode answers 302 to {@code redirect-url} with {@code {host}} percent-encoded and {@code {reason}}.
  */
 public final class BlockAnswers {
     /** The response header that tells why, on every answer the gateway makes itself. */
@@ -53,7 +53,8 @@ public final class BlockAnswers {
         if (mode == GatewayConfig.BlockMode.REDIRECT) {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
             response.headers().set(HttpHeaderNames.LOCATION,
-                    redirectUrl.replace("{host}", URLEncoder.encode(host, StandardCharsets.UTF_8)));
+                    redirectUrl.replace("{host}", URLEncoder.encode(host, StandardCharsets.UTF_8))
+                            .replace("{reason}", reason.label()));
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         } else {
             byte[][] parts = pages.get(reason);

@@ -113,9 +113,10 @@ public final class ConfigLoader {
             int status = (int) integer(block.get("status"), 451, 400, 599);
             String redirectUrl = value(block.get("redirect-url"),
                     "https://dnspod.qcloud.com/static/webblock.html?d={host}");
-            if (mode == BlockMode.REDIRECT && !redirectUrl.contains("{host}")) {
-                // allowed, but worth knowing: every blocked host then goes to the same page
-                redirectUrl = redirectUrl.strip();
+            String redirectProblem = redirectProblem(redirectUrl);
+            if (redirectProblem != null) {
+                error(block.get("redirect-url") != null ? block.get("redirect-url") : root,
+                        "block.redirect-url " + redirectProblem + ", not '" + redirectUrl + "'");
             }
             Path page = block.get("page") == null ? null : path(block.get("page"), null);
             if (page != null && !Files.isReadable(page)) {
@@ -190,6 +191,26 @@ public final class ConfigLoader {
                 result.put(name, List.copyOf(addresses));
             }
             return result;
+        }
+
+        /**
+         * SPEC §7: an absolute http(s) URL whose only placeholders are {@code {host}} and {@code {reason}}; a
+         * relative one would send every blocked client in a loop to the gateway itself.
+         */
+        private static String redirectProblem(String url) {
+            if (!url.startsWith("http://") && !url.startsWith("https://") || url.length() <= url.indexOf("//") + 2) {
+                return "must be an absolute http:// or https:// URL";
+            }
+            String rest = url.replace("{host}", "").replace("{reason}", "");
+            if (rest.indexOf('{') >= 0 || rest.indexOf('}') >= 0) {
+                return "may hold only the placeholders {host} and {reason}";
+            }
+            try {
+                java.net.URI uri = new java.net.URI(url.replace("{host}", "h").replace("{reason}", "r"));
+                return uri.getHost() == null ? "must name a host" : null;
+            } catch (java.net.URISyntaxException e) {
+                return "is not a valid URL (" + e.getReason() + ")";
+            }
         }
 
         /** SPEC §4 {@code tls}: required with listen.https, refused without it. */
