@@ -33,6 +33,8 @@ public final class BlockAnswers {
     private final HttpResponseStatus pageStatus;
     private final Map<BlockReason, byte[][]> pages = new EnumMap<>(BlockReason.class);
     private final String redirectUrl;
+    /** The built-in page shows an IDN as its owner knows it, the ASCII form beside; an own page gets {host} as is. */
+    private final boolean builtIn;
 
     public BlockAnswers(GatewayConfig config) throws IOException {
         this.mode = config.block().mode();
@@ -40,8 +42,8 @@ public final class BlockAnswers {
                 ? new HttpResponseStatus(451, "Unavailable For Legal Reasons") // RFC 7725; Netty has no name for it
                 : HttpResponseStatus.valueOf(config.block().status());
         this.redirectUrl = config.block().redirectUrl();
-        String template = config.block().page() == null ? BUILT_IN
-                : Files.readString(config.block().page(), StandardCharsets.UTF_8);
+        this.builtIn = config.block().page() == null;
+        String template = builtIn ? BUILT_IN : Files.readString(config.block().page(), StandardCharsets.UTF_8);
         for (BlockReason reason : BlockReason.values()) {
             pages.put(reason, split(fill(template, reason)));
         }
@@ -58,7 +60,7 @@ public final class BlockAnswers {
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         } else {
             byte[][] parts = pages.get(reason);
-            byte[] escaped = Html.escape(host).getBytes(StandardCharsets.UTF_8);
+            byte[] escaped = Html.escape(builtIn ? shown(host) : host).getBytes(StandardCharsets.UTF_8);
             byte[] body = join(parts, escaped);
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, pageStatus, Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
@@ -71,6 +73,19 @@ public final class BlockAnswers {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
+    }
+
+    /** SPEC §7: {@code 示例.中国 (xn--fsq092h.xn--fiqs8s)}; an ASCII name as it is. */
+    static String shown(String host) {
+        if (!host.contains("xn--")) {
+            return host;
+        }
+        try {
+            String unicode = java.net.IDN.toUnicode(host, java.net.IDN.ALLOW_UNASSIGNED);
+            return unicode.equals(host) ? host : unicode + " (" + host + ")";
+        } catch (IllegalArgumentException e) {
+            return host;
+        }
     }
 
     private static byte[] join(byte[][] parts, byte[] host) {
@@ -108,7 +123,8 @@ public final class BlockAnswers {
         String[] text = TEXT.get(reason);
         return template.replace("{reason}", Html.escape(reason.label()))
                 .replace("{title_zh}", text[0]).replace("{detail_zh}", text[1])
-                .replace("{title_en}", text[2]).replace("{detail_en}", text[3]);
+                .replace("{title_en}", text[2]).replace("{detail_en}", text[3])
+                .replace("{next_zh}", text[4]).replace("{next_en}", text[5]);
     }
 
     private static final Map<BlockReason, String[]> TEXT = Map.of(
@@ -116,17 +132,23 @@ public final class BlockAnswers {
                 "网站暂时无法访问",
                 "该网站未根据工业和信息化部相关法律法规进行备案（ICP备案），暂时无法访问。",
                 "This website cannot be reached",
-                "The domain has no ICP filing (ICP备案) as required by the regulations of the Ministry of Industry and Information Technology."},
+                "The domain has no ICP filing (ICP备案) as required by the regulations of the Ministry of Industry and Information Technology.",
+                "网站负责人：请为该域名办理ICP备案（首次备案或新增网站），备案通过并接入本服务商后即可访问。",
+                "If this is your site: file it (办理备案, a first filing or a new website); it is served once the filing is issued and accessed here."},
             BlockReason.NOT_ACCESSED, new String[] {
                 "网站暂时无法访问",
                 "该网站的备案未接入本服务商，或接入已取消、已过期，暂时无法访问。",
                 "This website cannot be reached",
-                "The website's ICP filing is not accessed (接入) at this provider, or its access was withdrawn or has expired."},
+                "The website's ICP filing is not accessed (接入) at this provider, or its access was withdrawn or has expired.",
+                "网站负责人：请在本服务商完成接入备案，接入完成后即可访问。",
+                "If this is your site: complete 接入备案 (access filing) with this provider; it is served once the access is done."},
             BlockReason.CANCELLED, new String[] {
                 "网站暂时无法访问",
                 "该网站的备案已被注销，暂时无法访问。",
                 "This website cannot be reached",
-                "The website's ICP filing, or its holder's, has been cancelled (注销)."});
+                "The website's ICP filing, or its holder's, has been cancelled (注销).",
+                "网站负责人：备案已注销，请重新办理ICP备案。",
+                "If this is your site: the filing was cancelled; file it again (重新备案)."});
 
     private static final String BUILT_IN = """
             <!DOCTYPE html>
@@ -141,9 +163,11 @@ public final class BlockAnswers {
             <h1>{title_zh}</h1>
             <p>{detail_zh}</p>
             <p>域名：<code>{host}</code></p>
+            <p>{next_zh}</p>
             <h1>{title_en}</h1>
             <p>{detail_en}</p>
             <p>Domain: <code>{host}</code></p>
+            <p>{next_en}</p>
             <p><small>reason: {reason}</small></p>
             </body>
             </html>

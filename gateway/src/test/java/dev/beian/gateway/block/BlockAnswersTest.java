@@ -54,10 +54,23 @@ class BlockAnswersTest {
                 String body = r.content().toString(StandardCharsets.UTF_8);
                 assertTrue(body.contains("&lt;x&gt;.cn") && !body.contains("<x>"), body);
                 assertTrue(body.contains("reason: " + reason.label()), body);
+                String next = switch (reason) { // SPEC §7: what the site's owner does next
+                    case UNFILED -> "办理ICP备案";
+                    case NOT_ACCESSED -> "接入备案";
+                    case CANCELLED -> "重新办理ICP备案";
+                };
+                assertTrue(body.contains(next), body);
                 assertEquals(r.content().readableBytes(), r.headers().getInt("content-length"));
             } finally {
                 r.release();
             }
         }
+    }
+
+    @Test
+    void anIdnIsShownAsItsOwnerKnowsItWithTheAsciiFormBeside() {
+        assertEquals("示例.中国 (xn--fsq092h.xn--fiqs8s)", BlockAnswers.shown("xn--fsq092h.xn--fiqs8s"));
+        assertEquals("www.example.cn", BlockAnswers.shown("www.example.cn"));
+        assertEquals("xn--zz.example", BlockAnswers.shown("xn--zz.example"), "an undecodable label stays as it is");
     }
 }
