@@ -148,6 +148,7 @@ public final class ConfigLoader {
             long minBodyRate = rate(limits.get("min-body-rate"), 1024);
 
             if (!errors().isEmpty()) {
+                java.util.Collections.sort(errors()); // in file order, as the registry's are
                 throw new InvalidConfigException(file.toString(), errors());
             }
             return new GatewayConfig(file, new GatewayConfig.Listen(http, https, proxyProtocol), tls,
@@ -239,7 +240,8 @@ public final class ConfigLoader {
             Node protocolsNode = tls.get("protocols");
             if (protocolsNode != null) {
                 List<String> given = new ArrayList<>();
-                for (Node p : sequence(protocolsNode, "tls.protocols")) {
+                List<Node> items = sequence(protocolsNode, "tls.protocols");
+                for (Node p : items) {
                     String v = value(p, "");
                     if (!v.equals("TLSv1.3") && !v.equals("TLSv1.2")) {
                         error(p, "tls.protocols may list TLSv1.3 and TLSv1.2 only, not '" + v + "'");
@@ -247,9 +249,9 @@ public final class ConfigLoader {
                         given.add(v);
                     }
                 }
-                if (given.isEmpty()) {
+                if (items.isEmpty()) {
                     error(protocolsNode, "tls.protocols must list TLSv1.3, TLSv1.2 or both");
-                } else {
+                } else if (!given.isEmpty()) {
                     protocols = List.copyOf(given);
                 }
             }

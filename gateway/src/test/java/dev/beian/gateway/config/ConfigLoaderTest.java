@@ -136,6 +136,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void errorsComeInFileOrder() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load("""
+                upstreams:
+                  other: [127.0.0.1:3000]
+                timeouts:
+                  idle: 60
+                block:
+                  status: 200
+                """, Map.of()));
+        List<Integer> lines = e.errors().stream().map(dev.beian.yaml.YamlError::line).toList();
+        assertEquals(lines.stream().sorted().toList(), lines, e.errors().toString());
+        assertTrue(lines.size() >= 3, e.errors().toString());
+    }
+
+    @Test
     void aTokenAllowsANonLoopbackAdminAddress() throws Exception {
         GatewayConfig c = load("upstreams:\n  default: [127.0.0.1:3000]\nadmin:\n  listen: 0.0.0.0:9090\n  token: t\n", Map.of());
         assertFalse(c.admin().listen().getAddress().isLoopbackAddress());
