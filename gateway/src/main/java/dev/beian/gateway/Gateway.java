@@ -207,7 +207,8 @@ public final class Gateway implements AutoCloseable {
     public void drainAndStop() {
         ready = false;
         context.startDraining();
-        log.info("draining: no new connections; waiting up to {} for {} open connections", config.timeouts().drain(),
+        log.info("draining: no new connections; waiting up to {} s for {} open connections",
+                config.timeouts().drain().toMillis() / 1000.0,
                 clients.size());
         server.close().syncUninterruptibly();
         if (httpsServer != null) {
@@ -221,7 +222,9 @@ public final class Gateway implements AutoCloseable {
         if (!drained) {
             log.warn("drain time over; closing {} connections", clients.size());
         }
+        int cutOff = drained ? 0 : clients.size();
         close();
+        log.info("stopped: {} connection(s) cut off at the end of the drain", cutOff);
     }
 
     @Override

@@ -246,6 +246,9 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+            logs.stop(); // the asynchronous appenders write out what they hold, the "stopped" line last
+        }
         return OK;
     }
 

@@ -73,6 +73,10 @@ class SignalsTest {
                 assertTrue(p.waitFor(10, TimeUnit.SECONDS), "exited");
                 assertEquals(0, p.exitValue(), Files.readString(dir.resolve("out.log")));
                 assertTrue(Files.readString(dir.resolve("out.log")).contains("draining"));
+                assertTrue(Files.readString(dir.resolve("out.log")).contains("waiting up to 10.0 s"),
+                        "durations in seconds, not PT10S");
+                assertTrue(Files.readString(dir.resolve("out.log")).contains("stopped: 0 connection(s) cut off"),
+                        "a final line says it stopped");
             } finally {
                 p.destroyForcibly();
             }
