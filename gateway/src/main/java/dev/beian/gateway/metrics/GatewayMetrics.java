@@ -96,11 +96,6 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    /** One finished HTTP/1 request. */
-    public void request(Outcome outcome, long startNanos) {
-        request(Protocol.HTTP1, outcome, startNanos);
-    }
-
     /** One finished request. */
     public void request(Protocol protocol, Outcome outcome, long startNanos) {
         requests[protocol.ordinal()][outcome.ordinal()].increment();

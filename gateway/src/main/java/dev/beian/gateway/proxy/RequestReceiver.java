@@ -116,12 +116,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
             headerTimeout.headReceived();
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request) && mayKeepAlive();
-        if (clientAddress == null) { // once per connection: the PROXY header and the TLS handshake are done by now
-            Channel connection = ClientAddress.connection(ctx.channel());
-            clientAddress = ClientAddress.of(connection);
-            sni = connection.attr(SniAdmission.SNI).get();
-            https = connection.pipeline().get(SslHandler.class) != null;
-        }
+        learnConnection();
         Admission.Verdict verdict = Admission.admit(context, request, sni);
         RequestRecord record = new RequestRecord(context, protocol, start, clientAddress,
                 request.method().name(), request.uri(), verdict.host());
@@ -139,14 +134,22 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Once per connection, at its first head: the PROXY header and the TLS handshake are done by now. */
+    private void learnConnection() {
+        if (clientAddress == null) {
+            Channel connection = ClientAddress.connection(ctx.channel());
+            clientAddress = ClientAddress.of(connection);
+            sni = connection.attr(SniAdmission.SNI).get();
+            https = connection.pipeline().get(SslHandler.class) != null;
+        }
+    }
+
     /**
      * A head that never became a request (malformed, too large, too slow): counted and logged from the head's
      * first byte, with what little is known of it, then answered and closed.
      */
     private void refuseHead(HttpResponseStatus status) {
-        if (clientAddress == null) {
-            clientAddress = ClientAddress.of(ClientAddress.connection(ctx.channel()));
-        }
+        learnConnection();
         long start = headerTimeout == null ? System.nanoTime() : headerTimeout.headStartedAt();
         new RequestRecord(context, protocol, start, clientAddress, "-",
                 "-", null).complete(Outcome.BAD_REQUEST, status.code());

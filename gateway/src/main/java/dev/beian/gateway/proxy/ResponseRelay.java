@@ -26,8 +26,6 @@ import io.netty.util.ReferenceCountUtil;
  * a WebSocket upgrade the client asked for turns both connections into a {@link Tunnel}.
  */
 final class ResponseRelay {
-    static final String VIA = "1.1 beian-gateway";
-
     private final RequestReceiver receiver;
     private final UpstreamExchange exchange;
     private boolean started;
@@ -141,6 +139,6 @@ final class ResponseRelay {
     /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
     static void appendVia(HttpHeaders h) {
         String via = h.get(HttpHeaderNames.VIA);
-        h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+        h.set(HttpHeaderNames.VIA, via == null ? UpstreamRequestHead.VIA : via + ", " + UpstreamRequestHead.VIA);
     }
 }

@@ -40,7 +40,8 @@ final class UpstreamRequestHead {
         AsciiString.cached("forwarded"),    // RFC 7239: replaced, never trusted from a client
         HttpHeaderNames.VIA,                // RFC 9110 §7.6.3
     };
-    private static final String VIA = "1.1 beian-gateway";
+    /** This gateway in Via, in both directions (RFC 9110 §7.6.3). */
+    static final String VIA = "1.1 beian-gateway";
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
             .withNameValidation(false).withValueValidation(false); // the decoder validated the client's fields
 

@@ -44,6 +44,7 @@ public final class Certificates {
     private final List<Pair> pairs;
     private final Map<String, Pair> exact = new HashMap<>();
     private final Map<String, Pair> wildcard = new HashMap<>();
+    private final SslContext defaultContext;
 
     private Certificates(List<Pair> pairs) {
         this.pairs = List.copyOf(pairs);
@@ -56,6 +57,8 @@ public final class Certificates {
                 }
             }
         }
+        this.defaultContext = pairs.stream().filter(p -> p.name().equals("default")).map(Pair::context)
+                .findFirst().orElse(null);
     }
 
     /** The engine in use: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's. */
@@ -151,7 +154,7 @@ public final class Certificates {
 
     /** The pair named {@code default}, for a ClientHello without SNI under {@code tls.no-sni: default}. */
     public SslContext defaultContext() {
-        return pairs.stream().filter(p -> p.name().equals("default")).map(Pair::context).findFirst().orElse(null);
+        return defaultContext;
     }
 
     public List<Pair> pairs() {
