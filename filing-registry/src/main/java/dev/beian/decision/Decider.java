@@ -80,13 +80,13 @@ public final class Decider {
 
     /** Steps 3-4 for a normalised host name. */
     public static Decision decideName(Registry registry, String host, long nowMillis) {
-        DomainIndex<Website> index = registry.domains();
-        int at = index.longestMatchIndex(host);
+        DomainIndex index = registry.domains();
+        int at = index.longestMatch(host);
         if (at < 0) {
             return Decision.block(BlockReason.UNFILED, host, null, null);
         }
-        Website website = index.valueAt(at);
-        String domain = index.keyAt(at);
+        Website website = registry.websiteOfDomain(at);
+        String domain = index.domain(at);
         if (website.isCancelled()) {
             return Decision.block(BlockReason.CANCELLED, host, domain, website);
         }

@@ -1,84 +1,85 @@
 package dev.beian.host;
 
 import java.util.Arrays;
-import java.util.Objects;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Longest-suffix lookup of registry domains at label boundaries (SPEC §6 step 3): {@code a.b.example.cn}
- * finds {@code example.cn}; {@code badexample.cn} never does.
+ * finds {@code example.cn}; {@code badexample.cn} never does. Each domain maps to an int (a website's
+ * position in its registry).
  *
- * <p>Built once per registry and then only read, from any thread. The domains sit in a dense array in
- * insertion order; an open-addressing table of longs ({@code hash << 32 | index + 1}) finds them, so a
- * probe costs one memory access and a miss never touches a string. A lookup walks the host's suffixes
- * right to left in one pass, computing each suffix's {@link String#hashCode()} incrementally, and compares
- * in place ({@link String#regionMatches}): no allocation. Suffixes with fewer labels than the shortest
- * indexed domain (the bare top-level domain, for a registry) are not probed at all. For a million domains
- * the structure costs about 24 MB beyond the strings, which the registry holds anyway.
- *
- * @param <V> what a domain maps to
+ * <p>Built once per registry and then only read, from any thread. A million domains is the scale this is
+ * built for, so there is no object per domain: the normalised (ASCII) domains sit back to back in one byte
+ * array, found through an open-addressing table of longs ({@code hash << 32 | index + 1}), where a probe
+ * costs one memory access and a miss never touches the bytes. A lookup walks the host's suffixes right to
+ * left in one pass, computing each suffix's {@link String#hashCode()} incrementally, and compares in
+ * place: no allocation. Suffixes with fewer labels than the shortest indexed domain (the bare top-level
+ * domain, for a registry) are not probed at all. For a million domains of 18 bytes the whole costs about
+ * 42 MB, a handful of arrays the collector never copies.
  */
-public final class DomainIndex<V> {
+public final class DomainIndex {
     private static final int GOLDEN = 0x9E3779B9;
+    private static final DomainIndex EMPTY = new Builder(0, 0).build();
 
     private final long[] table;
-    private final String[] keys;
-    private final Object[] values;
+    private final byte[] bytes;
+    private final int[] starts;
+    private final int[] values;
     private final int size;
     private final int shift;
     private final int minDots;
 
-    private DomainIndex(long[] table, String[] keys, Object[] values, int size, int minDots) {
+    DomainIndex(long[] table, byte[] bytes, int[] starts, int[] values, int size, int minDots) {
         this.table = table;
-        this.keys = keys;
+        this.bytes = bytes;
+        this.starts = starts;
         this.values = values;
         this.size = size;
         this.shift = 32 - Integer.numberOfTrailingZeros(table.length);
         this.minDots = minDots;
     }
 
-    public static <V> Builder<V> builder(int expectedSize) {
-        return new Builder<>(expectedSize);
+    public static Builder builder(int expectedSize) {
+        return new Builder(expectedSize, expectedSize * 24);
+    }
+
+    /** {@code expectedBytes}: the domains' total length, when known (no copy at the end). */
+    public static Builder builder(int expectedSize, int expectedBytes) {
+        return new Builder(expectedSize, expectedBytes);
+    }
+
+    public static DomainIndex empty() {
+        return EMPTY;
     }
 
     public int size() {
         return size;
     }
 
-    /** The value of exactly this domain, or null. */
-    public V get(String domain) {
-        int index = find(domain, 0, domain.hashCode());
-        return index < 0 ? null : valueAt(index);
+    /** The position of exactly this domain, or -1. */
+    public int find(String domain) {
+        return find(domain, 0, domain.hashCode());
+    }
+
+    /** The position of exactly the domain {@code host[from, to)} (ASCII bytes), or -1. */
+    public int find(byte[] host, int from, int to) {
+        int hash = 0;
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + (host[i] & 0xff);
+        }
+        return find(host, from, to, hash);
     }
 
     /**
-     * The longest indexed domain equal to {@code host} or a parent of it at a label boundary, or null.
-     * {@code host} must be normalised (lower-case ASCII, no trailing dot).
+     * The position of the longest indexed domain equal to {@code host} or a parent of it at a label
+     * boundary, or -1. {@code host} must be normalised (lower-case ASCII, no trailing dot).
      */
-    public Match<V> longestMatch(String host) {
-        int index = longestMatchIndex(host);
-        return index < 0 ? null : new Match<>(keys[index], valueAt(index));
-    }
-
-    /** Like {@link #longestMatch} but returns only the value: no allocation at all. */
-    public V longestMatchValue(String host) {
-        int index = longestMatchIndex(host);
-        return index < 0 ? null : valueAt(index);
-    }
-
-    /**
-     * The position of the longest indexed domain equal to {@code host} or a parent of it, or -1; read it
-     * with {@link #keyAt} and {@link #valueAt}. The allocation-free form of {@link #longestMatch}.
-     */
-    public int longestMatchIndex(String host) {
+    public int longestMatch(String host) {
         int hash = 0;
         int power = 1;
         int best = -1;
         int dots = 0;
         for (int i = host.length() - 1; i >= 0; i--) {
-            char c = host.charAt(i);
-            hash += c * power;
+            hash += host.charAt(i) * power;
             power *= 31;
             if (i == 0 || host.charAt(i - 1) == '.') {
                 if (dots >= minDots) {
@@ -93,9 +94,30 @@ public final class DomainIndex<V> {
         return best;
     }
 
+    /** {@link #longestMatch(String)} of the host {@code host[from, to)} (normalised ASCII bytes). */
+    public int longestMatch(byte[] host, int from, int to) {
+        int hash = 0;
+        int power = 1;
+        int best = -1;
+        int dots = 0;
+        for (int i = to - 1; i >= from; i--) {
+            hash += (host[i] & 0xff) * power;
+            power *= 31;
+            if (i == from || host[i - 1] == '.') {
+                if (dots >= minDots) {
+                    int index = find(host, i, to, hash);
+                    if (index >= 0) {
+                        best = index;
+                    }
+                }
+                dots++;
+            }
+        }
+        return best;
+    }
+
     private int find(String host, int from, int hash) {
         int len = host.length() - from;
-        int mask = table.length - 1;
         int slot = (hash * GOLDEN) >>> shift;
         while (true) {
             long entry = table[slot];
@@ -104,59 +126,110 @@ public final class DomainIndex<V> {
             }
             if ((int) (entry >>> 32) == hash) {
                 int index = (int) entry - 1;
-                String key = keys[index];
-                if (key.length() == len && host.regionMatches(from, key, 0, len)) {
+                int start = starts[index];
+                if (starts[index + 1] - start == len && sameChars(host, from, start, len)) {
                     return index;
                 }
             }
-            slot = (slot + 1) & mask;
+            slot = (slot + 1) & (table.length - 1);
         }
     }
 
-    /** The value at a position {@link #longestMatchIndex} returned. */
-    @SuppressWarnings("unchecked")
-    public V valueAt(int index) {
-        return (V) values[index];
-    }
-
-    /** The domain at a position {@link #longestMatchIndex} returned. */
-    public String keyAt(int index) {
-        return keys[index];
-    }
-
-    /** The same domains mapped to other values; the table is shared, only the values are copied. */
-    public <W> DomainIndex<W> mapValues(Function<? super V, ? extends W> mapper) {
-        Object[] mapped = new Object[size];
-        for (int i = 0; i < size; i++) {
-            mapped[i] = mapper.apply(valueAt(i));
+    private boolean sameChars(String host, int from, int start, int len) {
+        for (int k = 0; k < len; k++) {
+            if (host.charAt(from + k) != (bytes[start + k] & 0xff)) {
+                return false;
+            }
         }
-        return new DomainIndex<>(table, keys, mapped, size, minDots);
+        return true;
     }
 
-    /** Every domain and its value, in the order they were added. */
-    public void forEach(BiConsumer<String, V> action) {
-        for (int i = 0; i < size; i++) {
-            action.accept(keys[i], valueAt(i));
+    private int find(byte[] host, int from, int to, int hash) {
+        int len = to - from;
+        int slot = (hash * GOLDEN) >>> shift;
+        while (true) {
+            long entry = table[slot];
+            if (entry == 0) {
+                return -1;
+            }
+            if ((int) (entry >>> 32) == hash) {
+                int index = (int) entry - 1;
+                int start = starts[index];
+                if (starts[index + 1] - start == len
+                        && Arrays.equals(host, from, to, bytes, start, start + len)) {
+                    return index;
+                }
+            }
+            slot = (slot + 1) & (table.length - 1);
         }
     }
 
-    /** A matched registry domain and its value. */
-    public record Match<V>(String domain, V value) {
+    /** The value of the domain at a position. */
+    public int value(int index) {
+        return values[index];
+    }
+
+    /** The domain at a position, as a string (allocates: for answers and logs, not the request path). */
+    public String domain(int index) {
+        int start = starts[index];
+        return new String(bytes, start, starts[index + 1] - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes of every domain back to back; domain {@code i} is {@code [start(i), start(i + 1))}. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public int start(int index) {
+        return starts[index];
+    }
+
+    /** The arrays as they are, for a compiled registry to store; never to be modified. */
+    public long[] table() {
+        return table;
+    }
+
+    public int[] starts() {
+        return starts;
+    }
+
+    public int[] values() {
+        return values;
+    }
+
+    public int minDots() {
+        return minDots;
+    }
+
+    /**
+     * An index stored and read back without re-hashing: the arrays are taken as they are, so they must be
+     * those of {@link #table()} and its siblings of an index built here (a compiled registry checks its
+     * bytes before it gets here).
+     */
+    public static DomainIndex of(long[] table, byte[] bytes, int[] starts, int[] values, int minDots) {
+        if (Integer.bitCount(table.length) != 1 || starts.length != values.length + 1
+                || starts[values.length] > bytes.length) {
+            throw new IllegalArgumentException("inconsistent domain index");
+        }
+        return new DomainIndex(table, bytes, starts, values, values.length, minDots);
     }
 
     /** Collects domains; not thread-safe. */
-    public static final class Builder<V> {
+    public static final class Builder {
         private long[] table;
-        private String[] keys;
-        private Object[] values;
+        private byte[] bytes;
+        private int[] starts;
+        private int[] values;
         private int size;
+        private int length;
         private int minDots = Integer.MAX_VALUE;
 
-        Builder(int expectedSize) {
-            int n = Math.max(expectedSize, 16);
-            table = new long[capacityFor(n)];
-            keys = new String[n];
-            values = new Object[n];
+        Builder(int expectedSize, int expectedBytes) {
+            int n = Math.max(expectedSize, 1);
+            table = new long[capacityFor(Math.max(n, 16))];
+            bytes = new byte[Math.max(expectedBytes, 16)];
+            starts = new int[n + 1];
+            values = new int[n];
         }
 
         private static int capacityFor(int n) {
@@ -165,46 +238,81 @@ public final class DomainIndex<V> {
             return (int) Math.min(1L << 30, Long.highestOneBit(wanted - 1) << 1);
         }
 
+        public int size() {
+            return size;
+        }
+
         /**
-         * Adds a domain; returns the value already stored for it (and keeps that one), or null when added.
+         * Adds a normalised (ASCII) domain; returns -1 when added, or the position of the same domain added
+         * before (which keeps its value).
          */
-        @SuppressWarnings("unchecked")
-        public V putIfAbsent(String domain, V value) {
-            Objects.requireNonNull(domain);
-            Objects.requireNonNull(value);
-            int hash = domain.hashCode();
+        public int add(String domain, int value) {
+            int len = domain.length();
+            ensureBytes(len);
+            for (int k = 0; k < len; k++) {
+                char c = domain.charAt(k);
+                if (c > 0x7f) {
+                    throw new IllegalArgumentException("not a normalised domain: " + domain);
+                }
+                bytes[length + k] = (byte) c;
+            }
+            return addAppended(len, value);
+        }
+
+        /** {@link #add(String, int)} of the domain {@code source[from, to)}. */
+        public int add(byte[] source, int from, int to, int value) {
+            int len = to - from;
+            ensureBytes(len);
+            System.arraycopy(source, from, bytes, length, len);
+            return addAppended(len, value);
+        }
+
+        private void ensureBytes(int len) {
+            if (length + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + len, bytes.length * 2));
+            }
+        }
+
+        /** The domain's bytes are at {@code bytes[length, length + len)}; index them or take them back. */
+        private int addAppended(int len, int value) {
+            int hash = 0;
+            for (int k = length; k < length + len; k++) {
+                hash = 31 * hash + bytes[k];
+            }
             int mask = table.length - 1;
             int slot = (hash * GOLDEN) >>> (32 - Integer.numberOfTrailingZeros(table.length));
             long entry;
             while ((entry = table[slot]) != 0) {
-                if ((int) (entry >>> 32) == hash && keys[(int) entry - 1].equals(domain)) {
-                    return (V) values[(int) entry - 1];
+                if ((int) (entry >>> 32) == hash) {
+                    int index = (int) entry - 1;
+                    int start = starts[index];
+                    if (starts[index + 1] - start == len
+                            && Arrays.equals(bytes, length, length + len, bytes, start, start + len)) {
+                        return index;
+                    }
                 }
                 slot = (slot + 1) & mask;
             }
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
+            if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
+                starts = Arrays.copyOf(starts, size * 2 + 1);
             }
-            keys[size] = domain;
-            values[size] = value;
-            table[slot] = (long) hash << 32 | (size + 1L);
-            size++;
-            minDots = Math.min(minDots, dots(domain));
-            if (size * 3L > table.length * 2L) {
-                rehash(table.length * 2);
-            }
-            return null;
-        }
-
-        private static int dots(String domain) {
             int dots = 0;
-            for (int i = 0; i < domain.length(); i++) {
-                if (domain.charAt(i) == '.') {
+            for (int k = length; k < length + len; k++) {
+                if (bytes[k] == '.') {
                     dots++;
                 }
             }
-            return dots;
+            minDots = Math.min(minDots, dots);
+            values[size] = value;
+            table[slot] = (long) hash << 32 | (size + 1L);
+            size++;
+            length += len;
+            starts[size] = length;
+            if (size * 3L > table.length * 2L) {
+                rehash(table.length * 2);
+            }
+            return -1;
         }
 
         private void rehash(int capacity) {
@@ -223,9 +331,10 @@ public final class DomainIndex<V> {
             table = fresh;
         }
 
-        public DomainIndex<V> build() {
-            return new DomainIndex<>(table, Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size,
-                    size == 0 ? 0 : minDots);
+        public DomainIndex build() {
+            return new DomainIndex(table, bytes.length == length ? bytes : Arrays.copyOf(bytes, length),
+                    starts.length == size + 1 ? starts : Arrays.copyOf(starts, size + 1),
+                    values.length == size ? values : Arrays.copyOf(values, size), size, size == 0 ? 0 : minDots);
         }
     }
 }

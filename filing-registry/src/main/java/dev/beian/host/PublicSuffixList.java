@@ -28,6 +28,23 @@ public final class PublicSuffixList {
         this.exceptions = exceptions;
     }
 
+    /**
+     * A CRC-32C of the shipped list's text: differs between builds whose lists differ (a compiled registry
+     * checked under another list is checked again). Reads the text without parsing it.
+     */
+    public static int shippedFingerprint() {
+        try (InputStream in = PublicSuffixList.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE);
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(in.readAllBytes());
+            return (int) crc.getValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The list shipped with this build, parsed once. */
     public static PublicSuffixList shipped() {
         return Shipped.INSTANCE;

@@ -2,7 +2,6 @@ package dev.beian.registry;
 
 import dev.beian.filing.FilingNumber;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ final class Drafts {
                         List<WebsiteDraft> websites) {
     }
 
-    /** A website as read; {@code kept} and {@code built} are filled in by the assembly. */
+    /** A website as read. */
     static final class WebsiteDraft {
         final FilingNumber number;
         final String name;
@@ -31,8 +30,6 @@ final class Drafts {
         final List<String> domains;
         final int[] domainLines;
         final int[] domainColumns;
-        final List<String> kept = new ArrayList<>(2);
-        Website built;
 
         WebsiteDraft(FilingNumber number, String name, Access access, Instant accessUntil, Status status,
                      String upstream, int line, int column, List<String> domains, int[] domainLines,
@@ -48,15 +45,6 @@ final class Drafts {
             this.domains = domains;
             this.domainLines = domainLines;
             this.domainColumns = domainColumns;
-        }
-
-        int lineOf(String domain) {
-            return domainLines[domains.indexOf(domain)];
-        }
-
-        Website build(Subject subject) {
-            built = new Website(subject, number, name, kept, access, accessUntil, status, upstream);
-            return built;
         }
     }
 }

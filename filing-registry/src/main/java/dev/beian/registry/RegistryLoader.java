@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -30,13 +31,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads registry.yaml (SPEC §5) through SnakeYAML's node API, so that every error carries the line and
  * column of the node it is about, and validates the file whole: all errors are collected, and a file with
- * any error yields no registry at all. A large file is cut at subject boundaries ({@link RegistrySegments})
+ * any error yields no registry at all. A large file is cut at subject boundaries ({@link RegistryItems})
  * and its pieces composed in parallel on the caller's pool, line numbers kept; each piece is read by its own
- * {@link RegistryEntries}, and {@link RegistryAssembly} checks what spans the file and builds the model.
+ * {@link RegistryEntries}, and {@link RegistryAssembly} checks what spans the file and builds the model. Given the
+ * registry in service, only the subjects whose text changed are parsed ({@link RegistryReuse}).
  */
 public final class RegistryLoader {
     private final Set<String> knownUpstreams;
-    private final PublicSuffixList publicSuffixes;
     private final Clock clock;
     private final ForkJoinPool pieces;
 
@@ -57,23 +58,44 @@ public final class RegistryLoader {
      */
     public RegistryLoader(Set<String> knownUpstreams, Clock clock, ForkJoinPool pieces) {
         this.knownUpstreams = knownUpstreams == null ? null : Set.copyOf(knownUpstreams);
-        this.publicSuffixes = PublicSuffixList.shipped();
         this.clock = clock;
         this.pieces = pieces;
     }
 
     /** Loads and validates a file; the registry, or every error in it. */
     public Registry load(Path path) throws IOException, InvalidRegistryException {
-        byte[] bytes = Files.readAllBytes(path);
-        return parse(bytes, path);
+        return parse(Files.readAllBytes(path), path, null);
     }
 
     /** Validates bytes as they would be loaded from {@code path} (used for messages only; may be null). */
     public Registry parse(byte[] bytes, Path path) throws InvalidRegistryException {
-        List<RegistrySegments.Segment> segments = RegistrySegments.split(bytes);
+        return parse(bytes, path, null);
+    }
+
+    /**
+     * Like {@link #parse(byte[], Path)}, reusing the subjects of {@code previous} (the registry in service, or
+     * a compiled one) whose text has not changed: only the subjects that changed are parsed. The result is
+     * the same registry a full parse gives; any error, and any file that changed in most of its subjects,
+     * takes the full parse, which reports every error as always.
+     */
+    public Registry parse(byte[] bytes, Path path, Registry previous) throws InvalidRegistryException {
+        String version = version(bytes);
+        Instant now = clock.instant();
+        if (previous != null && previous.version().equals(version)) {
+            return previous.reopened(path, now); // the same bytes: the same registry (a compiled one, say)
+        }
+        RegistryItems items = RegistryItems.split(bytes);
+        long[] hashes = items == null ? null : items.hashes();
+        if (hashes != null && previous != null && previous.columns.subjectHash != null) {
+            Registry reused = RegistryReuse.build(items, hashes, previous, run -> readSegment(bytes, run), version,
+                    now, path);
+            if (reused != null) {
+                return reused;
+            }
+        }
         List<RegistryEntries> read = null;
-        if (segments != null) {
-            read = readSegments(bytes, segments);
+        if (items != null && bytes.length >= RegistryItems.MIN_BYTES_TO_SPLIT) {
+            read = readSegments(bytes, items.segments(RegistryItems.TARGET_BYTES));
             if (read.stream().anyMatch(p -> p == null)) {
                 read = null; // a piece that does not parse alone: let the whole file speak
             }
@@ -86,12 +108,44 @@ public final class RegistryLoader {
             errors.addAll(piece.errors());
         }
         // the checks across the file run even after errors in entries: every error is reported at once
-        Registry registry = RegistryAssembly.assemble(read, errors, version(bytes), clock.instant(), path);
+        Registry registry = RegistryAssembly.assemble(read, errors, hashes, version, now, path, bytes.length);
         if (!errors.isEmpty()) {
             Collections.sort(errors);
             throw new InvalidRegistryException(path == null ? "registry" : path.toString(), errors);
         }
         return registry;
+    }
+
+    /**
+     * The registry compiled in {@code file} ({@link CompiledRegistry}) if it can be trusted under this
+     * loader's upstream names, else null. Pass it to {@link #parse(byte[], Path, Registry)} as the previous
+     * registry: the same source opens at once, a changed one is parsed only where it changed.
+     */
+    public Registry openCompiled(Path file) {
+        try {
+            return CompiledRegistry.read(file, knownUpstreams);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A compiled registry ({@link #openCompiled}) put in service for its source at {@code path}, as loaded now. */
+    public Registry reopen(Registry compiled, Path path) {
+        return compiled.reopened(path, clock.instant());
+    }
+
+    /** {@link #version(byte[])} of a file, read in pieces: knowing a file is unchanged costs no copy of it. */
+    public static String version(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The version of a registry file: the hex SHA-256 of its bytes. */
@@ -118,7 +172,7 @@ public final class RegistryLoader {
         return TextYaml.create(options);
     }
 
-    private List<RegistryEntries> readSegments(byte[] bytes, List<RegistrySegments.Segment> segments) {
+    private List<RegistryEntries> readSegments(byte[] bytes, List<RegistryItems.Segment> segments) {
         if (pieces == null) {
             return segments.stream().map(s -> readSegment(bytes, s)).collect(Collectors.toList());
         }
@@ -127,7 +181,7 @@ public final class RegistryLoader {
     }
 
     /** One piece composed alone and read; null when it does not parse alone. */
-    private RegistryEntries readSegment(byte[] bytes, RegistrySegments.Segment segment) {
+    private RegistryEntries readSegment(byte[] bytes, RegistryItems.Segment segment) {
         Node node;
         try {
             node = yaml().compose(new InputStreamReader(
@@ -138,14 +192,14 @@ public final class RegistryLoader {
         if (!(node instanceof SequenceNode sequence)) {
             return null;
         }
-        RegistryEntries entries = new RegistryEntries(segment.firstLine(), knownUpstreams, publicSuffixes);
+        RegistryEntries entries = new RegistryEntries(segment.firstLine(), knownUpstreams, PublicSuffixList.shipped());
         entries.subjects(sequence.getValue());
         return entries;
     }
 
     /** The whole file composed at once: small files, unusual shapes, and the authoritative syntax errors. */
     private RegistryEntries readWhole(String text) {
-        RegistryEntries entries = new RegistryEntries(0, knownUpstreams, publicSuffixes);
+        RegistryEntries entries = new RegistryEntries(0, knownUpstreams, PublicSuffixList.shipped());
         Node root;
         try {
             root = yaml().compose(new StringReader(text));

@@ -1,37 +1,59 @@
 package dev.beian.registry;
 
 import dev.beian.filing.FilingNumber;
+import java.util.AbstractList;
 import java.util.List;
-import java.util.function.Function;
 
-/** A filing subject (主体): the organisation or person that holds the filing. */
+/** A filing subject (主体): the organisation or person that holds the filing. A view onto its registry. */
 public final class Subject {
-    private final FilingNumber number;
-    private final String name;
-    private final Status status;
-    private final List<Website> websites;
+    private final Registry registry;
+    private final int index;
 
-    /** {@code websites}: makes the subject's websites, which point back at it; immutable once built. */
-    Subject(FilingNumber number, String name, Status status, Function<Subject, List<Website>> websites) {
-        this.number = number;
-        this.name = name;
-        this.status = status;
-        this.websites = List.copyOf(websites.apply(this));
+    Subject(Registry registry, int index) {
+        this.registry = registry;
+        this.index = index;
     }
 
     public FilingNumber number() {
-        return number;
+        return registry.columns.subjectNumber[index];
     }
 
     public String name() {
-        return name;
+        return registry.columns.subjectName.get(index);
     }
 
     public Status status() {
-        return status;
+        return Status.values()[registry.columns.subjectStatus[index]];
     }
 
     public List<Website> websites() {
-        return websites;
+        int first = registry.columns.firstWebsite[index];
+        int count = registry.columns.firstWebsite[index + 1] - first;
+        return new AbstractList<>() {
+            @Override
+            public Website get(int i) {
+                return registry.website(first + java.util.Objects.checkIndex(i, count));
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Subject other && other.registry == registry && other.index == index;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(registry) * 31 + index;
+    }
+
+    @Override
+    public String toString() {
+        return number() + " " + name();
     }
 }

@@ -1,6 +1,7 @@
 package dev.beian.reload;
 
 import dev.beian.yaml.YamlError;
+import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
 import dev.beian.registry.RegistryLoader;
@@ -39,6 +40,8 @@ public final class RegistryHolder implements AutoCloseable {
         return t;
     });
     private volatile Registry current;
+    private Path compiled;
+    private String compiledVersion;
     private final Object queueLock = new Object();
     private CompletableFuture<ReloadResult> waiting;
 
@@ -61,10 +64,47 @@ public final class RegistryHolder implements AutoCloseable {
      */
     public static RegistryHolder load(Path path, RegistryLoader first, RegistryLoader loader, Clock clock)
             throws IOException, InvalidRegistryException {
-        Registry registry = first.load(path);
-        log.info("registry loaded from {}: version {}, {} subjects, {} websites, {} domains", path,
+        return load(path, first, loader, clock, null);
+    }
+
+    /**
+     * Like {@link #load(Path, RegistryLoader, RegistryLoader, Clock)}, keeping the compiled form of every
+     * registry that goes into service at {@code compiled} (null: none), and starting from it: a restart on
+     * the file it last served opens it without parsing, and on a changed file parses only what changed.
+     */
+    public static RegistryHolder load(Path path, RegistryLoader first, RegistryLoader loader, Clock clock,
+                                      Path compiled) throws IOException, InvalidRegistryException {
+        long start = System.nanoTime();
+        Registry stored = compiled == null ? null : first.openCompiled(compiled);
+        boolean opened = stored != null && RegistryLoader.version(path).equals(stored.version());
+        // unchanged since compiled: not even read whole (a 50 MB array the heap would grow for)
+        Registry registry = opened ? first.reopen(stored, path) : first.parse(Files.readAllBytes(path), path, stored);
+        log.info("registry loaded from {}{} in {} ms: version {}, {} subjects, {} websites, {} domains", path,
+                opened ? " (its compiled form " + compiled + ")" : stored != null ? " (changed subjects parsed, "
+                        + "the rest from its compiled form)" : "", (System.nanoTime() - start) / 1_000_000,
                 registry.version(), registry.subjectCount(), registry.websiteCount(), registry.domainCount());
-        return new RegistryHolder(path, loader, clock, registry);
+        RegistryHolder holder = new RegistryHolder(path, loader, clock, registry);
+        holder.compiled = compiled;
+        holder.compiledVersion = opened ? registry.version() : null;
+        holder.reloadThread.execute(holder::storeCompiled);
+        return holder;
+    }
+
+    /** Keeps the compiled form of the registry in service, if it is not kept already; on the reload thread. */
+    private void storeCompiled() {
+        Registry registry = current;
+        if (compiled == null || registry.version().equals(compiledVersion)) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            CompiledRegistry.write(registry, compiled);
+            compiledVersion = registry.version();
+            log.info("registry version {} compiled to {} in {} ms", registry.version(), compiled,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            log.warn("registry not compiled to {} ({}); restarts will parse it in full", compiled, e.toString());
+        }
     }
 
     /** The registry in service. Read it once per request. */
@@ -122,34 +162,38 @@ public final class RegistryHolder implements AutoCloseable {
     public synchronized ReloadResult reload(String trigger, boolean onlyIfChanged) {
         Registry before = current;
         ReloadResult result;
+        long allocatedBefore = Allocation.ofThisThread();
         try {
-            byte[] bytes = Files.readAllBytes(path);
-            if (onlyIfChanged && RegistryLoader.version(bytes).equals(before.version())) {
+            if (onlyIfChanged && RegistryLoader.version(path).equals(before.version())) {
                 return new ReloadResult(before, false, RegistryDiff.NONE, List.of());
             }
-            Registry after = loader.parse(bytes, path);
+            byte[] bytes = Files.readAllBytes(path);
+            Registry after = loader.parse(bytes, path, before); // only the subjects that changed are parsed
+            bytes = null; // neither the file nor the old registry outlives the swap (listeners may collect)
             RegistryDiff diff = RegistryDiff.between(before, after, clock.millis());
+            before = null;
             current = after;
-            log.info("registry reloaded ({}) from {}: version {}, {} subjects, {} websites, {} domains; {}",
-                    trigger, path, after.version(), after.subjectCount(), after.websiteCount(),
-                    after.domainCount(), diff.summary(DIFF_NAMES_LOGGED));
+            log.info("registry reloaded ({}) from {}: version {}, {} subjects, {} websites, {} domains "
+                    + "({} KB of YAML parsed, {} MB allocated); {}", trigger, path, after.version(),
+                    after.subjectCount(), after.websiteCount(), after.domainCount(), after.parsedBytes() >> 10,
+                    (Allocation.ofThisThread() - allocatedBefore) >> 20, diff.summary(DIFF_NAMES_LOGGED));
             result = new ReloadResult(after, true, diff, List.of());
         } catch (InvalidRegistryException e) {
             log.warn("registry reload ({}) rejected, {} error(s); version {} keeps serving", trigger,
-                    e.errors().size(), before.version());
+                    e.errors().size(), current.version());
             for (YamlError error : e.errors()) {
                 log.warn("  {}", error.format(path.toString()));
             }
-            result = new ReloadResult(before, false, RegistryDiff.NONE, e.errors());
+            result = new ReloadResult(current, false, RegistryDiff.NONE, e.errors());
         } catch (NoSuchFileException e) {
             log.warn("registry reload ({}) failed: {} does not exist; version {} keeps serving", trigger, path,
-                    before.version());
-            result = new ReloadResult(before, false, RegistryDiff.NONE,
+                    current.version());
+            result = new ReloadResult(current, false, RegistryDiff.NONE,
                     List.of(new YamlError(1, 1, "file does not exist: " + path)));
         } catch (IOException | RuntimeException e) {
             log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, e.toString(),
-                    before.version());
-            result = new ReloadResult(before, false, RegistryDiff.NONE,
+                    current.version());
+            result = new ReloadResult(current, false, RegistryDiff.NONE,
                     List.of(new YamlError(1, 1, "cannot read " + path + ": " + e)));
         }
         for (Consumer<ReloadResult> listener : listeners) {
@@ -158,6 +202,9 @@ public final class RegistryHolder implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("registry listener failed", e);
             }
+        }
+        if (result.changed()) {
+            storeCompiled();
         }
         return result;
     }

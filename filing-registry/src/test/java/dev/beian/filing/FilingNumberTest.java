@@ -56,6 +56,29 @@ class FilingNumberTest {
     }
 
     /** input, the words the message must contain. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void packsIntoALongAndBack(String input) {
+        FilingNumber n = FilingNumber.parse(input);
+        FilingNumber back = FilingNumber.unpack(n.packed());
+        assertEquals(n, back);
+        assertEquals(n.toString(), back.toString());
+        if (!n.isWebsite()) {
+            FilingNumber site = n.website(9999);
+            assertEquals(site, FilingNumber.unpack(site.packed()));
+            assertEquals(n.toString().replace(" ", "") + "-9999", site.toString());
+        }
+    }
+
+    @Test
+    void aLongThatIsNoNumberIsRefused() {
+        long good = FilingNumber.parse("京ICP备11018762号").packed();
+        assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good | 0x3fL << 57)); // province
+        assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good | 0xfL << 53)); // kind
+        assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good & ~(0x1fL << 34))); // digits
+        assertThrows(IllegalArgumentException.class, () -> FilingNumber.parse("京ICP备11018762号-1").website(2));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("", "it is empty"),

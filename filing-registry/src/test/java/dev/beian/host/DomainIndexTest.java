@@ -1,8 +1,9 @@
 package dev.beian.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,21 @@ class DomainIndexTest {
     private static final List<String> DOMAINS = List.of("example.cn", "shop.example.cn", "a.b.c.example.cn",
             "example.com.cn", "xn--fsq092h.xn--fiqs8s", "x.io", "cn-example.cn");
 
-    private static DomainIndex<String> index() {
-        DomainIndex.Builder<String> b = DomainIndex.builder(2);
-        for (String d : DOMAINS) {
-            b.putIfAbsent(d, "site:" + d);
+    private static DomainIndex index() {
+        DomainIndex.Builder b = DomainIndex.builder(2, 4); // grows: bytes, positions and table
+        for (int i = 0; i < DOMAINS.size(); i++) {
+            assertEquals(-1, b.add(DOMAINS.get(i), 100 + i));
         }
         return b.build();
+    }
+
+    /** The match by string and by bytes (the diff's form), which must agree. */
+    private static int match(DomainIndex index, String host) {
+        byte[] bytes = ("<" + host + ">").getBytes(StandardCharsets.ISO_8859_1);
+        int byBytes = index.longestMatch(bytes, 1, bytes.length - 1);
+        int byString = index.longestMatch(host);
+        assertEquals(byString, byBytes, "string and bytes disagree on " + host);
+        return byString;
     }
 
     /** host, expected matched domain (null: none). */
@@ -59,40 +69,49 @@ class DomainIndexTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("cases")
     void longestMatchAtLabelBoundaries(String host, String expected) {
-        DomainIndex<String> index = index();
-        DomainIndex.Match<String> match = index.longestMatch(host);
+        DomainIndex index = index();
+        int at = match(index, host);
         if (expected == null) {
-            assertNull(match, () -> "matched " + match);
-            assertNull(index.longestMatchValue(host));
+            assertEquals(-1, at, () -> "matched " + index.domain(at));
         } else {
-            assertEquals(expected, match.domain());
-            assertEquals("site:" + expected, match.value());
-            assertEquals("site:" + expected, index.longestMatchValue(host));
+            assertEquals(expected, index.domain(at));
+            assertEquals(100 + DOMAINS.indexOf(expected), index.value(at));
+            assertEquals(at, index.find(expected));
+            byte[] bytes = expected.getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(at, index.find(bytes, 0, bytes.length));
         }
     }
 
     @Test
     void keepsTheFirstValueOfADuplicate() {
-        DomainIndex.Builder<String> b = DomainIndex.builder(4);
-        assertNull(b.putIfAbsent("example.cn", "first"));
-        assertEquals("first", b.putIfAbsent("example.cn", "second"));
-        DomainIndex<String> index = b.build();
-        assertEquals(1, index.size());
-        assertEquals("first", index.get("example.cn"));
+        DomainIndex.Builder b = DomainIndex.builder(4);
+        assertEquals(-1, b.add("example.cn", 1));
+        byte[] again = "xexample.cn".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(0, b.add(again, 1, again.length, 2));
+        assertEquals(-1, b.add("www.example.cn", 3));
+        DomainIndex index = b.build();
+        assertEquals(2, index.size());
+        assertEquals(1, index.value(index.find("example.cn")));
+        assertEquals("www.example.cn", index.domain(1));
+        assertEquals(-1, index.find("example.c"));
+    }
+
+    @Test
+    void refusesWhatIsNotNormalised() {
+        assertThrows(IllegalArgumentException.class, () -> DomainIndex.builder(1).add("例子.cn", 0));
     }
 
     @Test
     void agreesWithANaiveSuffixWalkOnRandomData() {
         Random random = new Random(42);
         Map<String, Integer> reference = new HashMap<>();
-        DomainIndex.Builder<Integer> b = DomainIndex.builder(16); // forces growth many times
+        DomainIndex.Builder b = DomainIndex.builder(16); // forces growth many times
         for (int i = 0; i < 20_000; i++) {
             String d = randomName(random, 2 + random.nextInt(3));
-            if (reference.putIfAbsent(d, i) == null) {
-                b.putIfAbsent(d, i);
-            }
+            boolean fresh = reference.putIfAbsent(d, i) == null;
+            assertEquals(fresh, b.add(d, i) == -1, d);
         }
-        DomainIndex<Integer> index = b.build();
+        DomainIndex index = b.build();
         assertEquals(reference.size(), index.size());
         for (int i = 0; i < 50_000; i++) {
             String host = randomName(random, 2 + random.nextInt(5));
@@ -105,7 +124,8 @@ class DomainIndexTest {
                 int dot = s.indexOf('.');
                 s = dot < 0 ? null : s.substring(dot + 1);
             }
-            assertEquals(expected, index.longestMatchValue(host), host);
+            int at = match(index, host);
+            assertEquals(expected, at < 0 ? null : index.value(at), host);
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Files large enough to be read in parallel pieces ({@link RegistrySegments}) must load, and fail,
+ * Files large enough to be read in parallel pieces ({@link RegistryItems}) must load, and fail,
  * exactly as when read whole: same registry, same errors at the same lines.
  */
 class LargeRegistryTest {
@@ -48,14 +48,19 @@ class LargeRegistryTest {
     @Test
     void aLargeFileIsCutIntoPiecesAndLoadsWhole() throws Exception {
         String yaml = registry(30_000);
-        assertTrue(yaml.getBytes(StandardCharsets.UTF_8).length > RegistrySegments.MIN_BYTES_TO_SPLIT);
-        List<RegistrySegments.Segment> segments = RegistrySegments.split(yaml.getBytes(StandardCharsets.UTF_8));
-        assertNotNull(segments);
+        assertTrue(yaml.getBytes(StandardCharsets.UTF_8).length > RegistryItems.MIN_BYTES_TO_SPLIT);
+        RegistryItems items = RegistryItems.split(yaml.getBytes(StandardCharsets.UTF_8));
+        assertNotNull(items);
+        assertEquals(30_000, items.count());
+        assertEquals(2, items.line(0));
+        assertEquals(2 + 5 * 29_999, items.line(29_999));
+        List<RegistryItems.Segment> segments = items.segments(RegistryItems.TARGET_BYTES);
         assertTrue(segments.size() > 4, "pieces: " + segments.size());
+        assertEquals(30_000, segments.stream().mapToInt(RegistryItems.Segment::items).sum());
         Registry r = LOADER.parse(yaml.getBytes(StandardCharsets.UTF_8), null);
         assertEquals(30_000, r.subjectCount());
         assertEquals(60_000, r.domainCount());
-        assertEquals("京ICP备10029999号-1", r.domains().get("s29999.com.cn").number().toString());
+        assertEquals("京ICP备10029999号-1", r.website("s29999.com.cn").number().toString());
     }
 
     @Test
@@ -91,12 +96,13 @@ class LargeRegistryTest {
     @Test
     void shapesThatAreNotCut() {
         String big = registry(20_000);
-        assertNotNull(RegistrySegments.split(big.getBytes(StandardCharsets.UTF_8)));
-        assertNull(RegistrySegments.split(("---\n" + big).getBytes(StandardCharsets.UTF_8)), "document marker");
-        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: # x\nversion: 1\n").getBytes(StandardCharsets.UTF_8)), "another root key");
-        assertNull(RegistrySegments.split((big + "other: 1\n").getBytes(StandardCharsets.UTF_8)), "a key after the list");
-        assertNull(RegistrySegments.split(big.replace("subjects:\n", "subjects: [\n").getBytes(StandardCharsets.UTF_8)), "flow list");
-        assertNull(RegistrySegments.split(registry(10).getBytes(StandardCharsets.UTF_8)), "small files are read whole");
+        assertNotNull(RegistryItems.split(big.getBytes(StandardCharsets.UTF_8)));
+        assertNull(RegistryItems.split(("---\n" + big).getBytes(StandardCharsets.UTF_8)), "document marker");
+        assertNull(RegistryItems.split(big.replace("subjects:\n", "subjects: # x\nversion: 1\n").getBytes(StandardCharsets.UTF_8)), "another root key");
+        assertNull(RegistryItems.split((big + "other: 1\n").getBytes(StandardCharsets.UTF_8)), "a key after the list");
+        assertNull(RegistryItems.split(big.replace("subjects:\n", "subjects: [\n").getBytes(StandardCharsets.UTF_8)), "flow list");
+        assertEquals(10, RegistryItems.split(registry(10).getBytes(StandardCharsets.UTF_8)).count(),
+                "small files are cut into items too (for reuse), just not composed in pieces");
     }
 
     @Test

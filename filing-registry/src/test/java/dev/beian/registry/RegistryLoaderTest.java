@@ -81,8 +81,8 @@ class RegistryLoaderTest {
         Website w3 = r.subjects().get(1).websites().get(0);
         assertTrue(w3.isCancelled(), "a cancelled subject cancels its websites");
         assertEquals(Status.ACTIVE, w3.status());
-        assertEquals(w1, r.domains().get("example.cn"));
-        assertEquals(w1, r.domains().get("xn--fsq092h.xn--fiqs8s"));
+        assertEquals(w1, r.website("example.cn"));
+        assertEquals(w1, r.website("xn--fsq092h.xn--fiqs8s"));
     }
 
     @Test

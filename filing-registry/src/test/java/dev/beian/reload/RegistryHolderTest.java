@@ -57,6 +57,40 @@ class RegistryHolderTest {
     }
 
     @Test
+    void aRestartOpensTheCompiledFormOfTheFileItLastServed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("registry.yaml");
+        Path compiled = dir.resolve("compiled/registry.bin");
+        Files.createDirectories(compiled.getParent());
+        RegistryLoader loader = new RegistryLoader(Set.of("default"), CLOCK);
+        Files.writeString(file, registry("a.cn", "here", "b.cn", "elsewhere"));
+        String first;
+        try (RegistryHolder holder = RegistryHolder.load(file, loader, loader, CLOCK, compiled)) {
+            assertTrue(holder.current().parsedBytes() > 0, "nothing compiled yet: parsed");
+            first = holder.current().version();
+            holder.reloadAsync("settle").get(); // runs after the compile task on the reload thread
+            assertTrue(Files.size(compiled) > 0);
+        }
+        try (RegistryHolder holder = RegistryHolder.load(file, loader, loader, CLOCK, compiled)) {
+            assertEquals(0, holder.current().parsedBytes(), "opened compiled");
+            assertEquals(first, holder.current().version());
+            assertEquals(file, holder.current().path());
+            assertTrue(holder.current().website("a.cn") != null);
+            Files.writeString(file, registry("a.cn", "here", "b.cn", "here"));
+            assertTrue(holder.reloadAsync("edit").get().changed());
+            holder.reloadAsync("settle").get();
+        }
+        // the compiled form followed the reload
+        Registry reopened = loader.openCompiled(compiled);
+        assertEquals(RegistryLoader.version(file), reopened.version());
+        // a compiled form that cannot be trusted is ignored: the file is parsed
+        Files.write(compiled, new byte[] {1, 2, 3});
+        try (RegistryHolder holder = RegistryHolder.load(file, loader, loader, CLOCK, compiled)) {
+            assertTrue(holder.current().parsedBytes() > 0);
+            assertEquals(RegistryLoader.version(file), holder.current().version());
+        }
+    }
+
+    @Test
     void anInvalidFileChangesNothing(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("registry.yaml");
         Files.writeString(file, registry("a.cn", "here"));

@@ -17,6 +17,7 @@ import dev.beian.gateway.proxy.Upstreams;
 import dev.beian.gateway.tls.Certificates;
 import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
+import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.RegistryLoader;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.RegistryWatcher;
@@ -32,8 +33,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,30 +68,56 @@ public final class Gateway implements AutoCloseable {
     private final ForkJoinPool reloadPool;
     private volatile boolean ready;
 
+    /**
+     * Where the compiled registry is kept: {@code -Dbeian.compiled-registry=PATH}, {@code =off} for nowhere,
+     * else a private folder under the temporary directory ({@link CompiledRegistry#defaultLocation}).
+     */
+    static Path compiledLocation(Path registry) {
+        String chosen = System.getProperty("beian.compiled-registry", "");
+        if (chosen.equals("off")) {
+            return null;
+        }
+        return chosen.isEmpty() ? CompiledRegistry.defaultLocation(registry) : Path.of(chosen);
+    }
+
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InvalidCertificatesException,
             InterruptedException {
         this.config = config;
-        this.transport = Transport.select();
         int cores = Runtime.getRuntime().availableProcessors();
         this.reloadPool = cores >= 4 ? new ForkJoinPool(cores / 2) : null; // two cores: reloads compose on one
-        ForkJoinPool firstLoad = new ForkJoinPool(cores); // nothing is served yet: all cores
+        ProcessMemory.install();
+        // the registry loads on a thread of its own while the rest is set up: a restart on a compiled
+        // registry is mostly class loading and file reading, and the two overlap on two cores
+        CompletableFuture<RegistryHolder> loading = loadRegistry(config, clock);
+        Certificates certificates;
         try {
-            this.registry = RegistryHolder.load(config.registry().path(),
-                    new RegistryLoader(config.upstreams().keySet(), clock, firstLoad),
-                    new RegistryLoader(config.upstreams().keySet(), clock, reloadPool), clock);
+            this.transport = Transport.select();
+            this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
+            this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            certificates = config.tls() == null ? null
+                    : Certificates.load(config.tls().certificates(), config.tls().protocols());
+        } catch (InvalidCertificatesException | RuntimeException e) {
+            awaitRegistry(loading).close(); // a bad registry is reported first, as it always was
+            shutdown(reloadPool);
+            throw e;
+        }
+        try {
+            this.registry = awaitRegistry(loading);
         } catch (IOException | InvalidRegistryException | RuntimeException e) {
             shutdown(reloadPool);
             throw e;
-        } finally {
-            firstLoad.shutdown();
         }
-        this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
         registry.addListener(result -> {
             if (result.changed()) {
                 decider.registryChanged();
             }
         });
-        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMemory.afterLoad(registry.current());
+        registry.addListener(result -> {
+            if (result.changed()) {
+                ProcessMemory.afterLoad(result.registry()); // on the reload thread, after the swap
+            }
+        });
         this.bossGroup = transport.newGroup(1, "accept");
         this.workerGroup = transport.newGroup(
                 config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(), "io");
@@ -96,14 +126,8 @@ public final class Gateway implements AutoCloseable {
                 new Upstreams(config.upstreams()), metrics, new AccessLog());
         ClientPipeline pipeline = new ClientPipeline(context, clients);
         metrics.bindActiveConnections(pipeline::activeConnections);
-        if (config.tls() != null) {
-            try {
-                context.certificates(Certificates.load(config.tls().certificates(), config.tls().protocols()));
-            } catch (InvalidCertificatesException e) {
-                shutdownGroups();
-                shutdown(reloadPool);
-                throw e;
-            }
+        if (certificates != null) {
+            context.certificates(certificates);
             bindCertificateExpiry();
         }
         Channel plain = null;
@@ -153,6 +177,49 @@ public final class Gateway implements AutoCloseable {
                 server.localAddress(), transport.name(),
                 ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(),
                 admin.address(), config.registry().path(), registry.current().domainCount());
+    }
+
+    /** The first load, on a thread of its own with all cores to compose on (nothing is served yet). */
+    private CompletableFuture<RegistryHolder> loadRegistry(GatewayConfig config, Clock clock) {
+        CompletableFuture<RegistryHolder> loading = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            ForkJoinPool firstLoad = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+            try {
+                loading.complete(RegistryHolder.load(config.registry().path(),
+                        new RegistryLoader(config.upstreams().keySet(), clock, firstLoad),
+                        new RegistryLoader(config.upstreams().keySet(), clock, reloadPool), clock,
+                        compiledLocation(config.registry().path())));
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            } finally {
+                firstLoad.shutdown();
+            }
+        }, "registry-load");
+        thread.setDaemon(true);
+        thread.start();
+        return loading;
+    }
+
+    private static RegistryHolder awaitRegistry(CompletableFuture<RegistryHolder> loading)
+            throws IOException, InvalidRegistryException, InterruptedException {
+        try {
+            return loading.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof InvalidRegistryException invalid) {
+                throw invalid;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     /** Loads the registry, binds the listener and starts serving. */

@@ -262,7 +262,9 @@ public final class Main {
         }
         Registry registry = loadRegistry(config.registry().path(), config.upstreams().keySet());
         List<String> domains = new ArrayList<>();
-        registry.domains().forEach((domain, website) -> domains.add(domain));
+        for (int d = 0; d < registry.domainCount(); d++) {
+            domains.add(registry.domains().domain(d));
+        }
         if (domains.isEmpty()) {
             return config;
         }
