@@ -8,12 +8,13 @@
 # domains as an nginx `map` (hostnames) and an HAProxy `map_dom` file. Then, for each: start, poll until it
 # answers, read VmRSS. For the gateway: a cold start (no compiled registry), a restart on the same file (its
 # compiled form), and `reloads` reloads of a changed file (two versions alternating, one website per thousand
-# differs), with the resident size and the reload's own cost (from its log line) after each. Installs nginx,
-# haproxy and curl with apt-get if missing; stops everything it started.
+# differs), with the resident size and the reload's own cost (from its log line) after each, while wrk sends
+# keep-alive requests for a filed host through the gateway to nginx (a run without reloads first, for
+# comparison). Installs nginx, haproxy, wrk and curl with apt-get if missing; stops everything it started.
 source "$(dirname "$0")/lib.sh"
 DOMAINS=${1:-1000000}
 RELOADS=${2:-5}
-need nginx haproxy curl
+need nginx haproxy curl wrk
 jar=gateway/target/beian-gateway.jar
 [ -f "$jar" ] || mvn -B -q package -DskipTests
 
@@ -120,9 +121,25 @@ stop
 start
 printf '| beian-gateway, restart (compiled registry) | %d.%02d s | %s MB |\n' $(( ready_ms / 1000 )) $(( ready_ms % 1000 / 10 )) "$(rss_mb "$gw")"
 check
+start_nginx # the app on :18081, for the traffic during reloads
+load() { # seconds: wrk through the gateway to the app, for a filed host
+  wrk -t1 -c16 -d"$1"s --latency -H 'Host: s1w2d1-site.com.cn' http://127.0.0.1:18080/ > "$work/wrk.txt"
+}
+summary() {
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")" \
+    "$(awk '$1=="99%" {print $2}' "$work/wrk.txt")" "$(awk '/Latency/ {print $4}' "$work/wrk.txt")" \
+    "$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" | tr '\n' ' ' | sed 's/ *$//' || true)"
+}
+load 5 # warm-up
+load $(( RELOADS * 4 ))
 echo
-echo "| reload (changed file) | took | YAML parsed | allocated | resident after |"
+echo "| traffic (wrk -t1 -c16) | requests/s | p99 | max | errors |"
 echo "| --- | --- | --- | --- | --- |"
+summary "no reload"
+load $(( RELOADS * 4 )) &
+wrk_pid=$!
+sleep 1
+reloads=""
 for i in $(seq "$RELOADS"); do
   version=$(( i % 2 ))
   cp "$work/v$version/registry.yaml" "$work/registry.yaml.new"
@@ -133,9 +150,15 @@ for i in $(seq "$RELOADS"); do
   line=$(grep 'registry reloaded' "$work/gateway.log" | tail -1)
   parsed=$(sed -n 's/.*(\([0-9]* KB\) of YAML parsed, \([0-9]* MB\) allocated).*/\1/p' <<<"$line")
   allocated=$(sed -n 's/.*(\([0-9]* KB\) of YAML parsed, \([0-9]* MB\) allocated).*/\2/p' <<<"$line")
-  sleep 2
-  printf '| %d | %d ms | %s | %s | %s MB |\n' "$i" $(( t1 - t0 )) "${parsed:-?}" "${allocated:-?}" "$(rss_mb "$gw")"
+  sleep 1
+  reloads+=$(printf '| %d | %d ms | %s | %s | %s MB |' "$i" $(( t1 - t0 )) "${parsed:-?}" "${allocated:-?}" "$(rss_mb "$gw")")$'\n'
 done
+wait "$wrk_pid"
+summary "$RELOADS reloads of a changed file during the run"
+echo
+echo "| reload (changed file) | took | YAML parsed | allocated | resident after |"
+echo "| --- | --- | --- | --- | --- |"
+printf '%s' "$reloads"
 check
 compiled=$(sed -n 's/.* compiled to \(.*\) in .*/\1/p' "$work/gateway.log" | tail -1)
 stop

@@ -94,8 +94,9 @@ public final class RegistryLoader {
             }
         }
         List<RegistryEntries> read = null;
-        if (items != null && bytes.length >= RegistryItems.MIN_BYTES_TO_SPLIT) {
-            read = readSegments(bytes, items.segments(RegistryItems.TARGET_BYTES));
+        if (items != null) {
+            read = readSegments(bytes, bytes.length >= RegistryItems.MIN_BYTES_TO_SPLIT
+                    ? items.segments(RegistryItems.TARGET_BYTES) : List.of(items.run(0, items.count())));
             if (read.stream().anyMatch(p -> p == null)) {
                 read = null; // a piece that does not parse alone: let the whole file speak
             }
@@ -180,8 +181,14 @@ public final class RegistryLoader {
                 .collect(Collectors.toList())).join();
     }
 
-    /** One piece composed alone and read; null when it does not parse alone. */
+    /** One piece read alone, from its events, else composed; null when it does not parse alone. */
     private RegistryEntries readSegment(byte[] bytes, RegistryItems.Segment segment) {
+        RegistryEntries read = EntryEvents.read(new InputStreamReader(
+                new ByteArrayInputStream(bytes, segment.offset(), segment.length()), StandardCharsets.UTF_8),
+                segment.firstLine(), knownUpstreams, PublicSuffixList.shipped());
+        if (read != null) {
+            return read;
+        }
         Node node;
         try {
             node = yaml().compose(new InputStreamReader(
