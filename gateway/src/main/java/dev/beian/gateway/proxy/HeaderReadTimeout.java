@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
  * the exchange handler tells it when a head is complete and when the connection waits for the next one.
  * When the time is up the connection is answered 408 by the exchange handler, via a user event, or simply
  * closed if nothing was sent at all.
+ *
+ * <p>The timer is lazy, as Netty's {@code IdleStateHandler} is: one task per connection that, when it fires
+ * early (the head it was set for is long done), re-arms for the head being waited for now, instead of a
+ * task scheduled and cancelled around every request of a keep-alive connection (a tenth of the block path's
+ * CPU went to the scheduler's queue).
  */
 final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     /** Fired down the pipeline when a head took too long. */
@@ -20,8 +25,12 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean waitingForHead = true;
+    /** The head being waited for has begun (its first byte came, or the connection opened). */
+    private boolean clockRunning;
     private boolean sawBytes;
     private long headStart = System.nanoTime();
+    /** {@link #headStart} on the event loop's ticker (the clock its timers run on; a mock one in tests). */
+    private long headStartTick;
 
     HeaderReadTimeout(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -34,19 +43,27 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        headStart = System.nanoTime();
-        arm();
+        startClock();
+        arm(timeoutNanos);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         sawBytes = true;
-        if (waitingForHead && timer == null) {
-            headStart = System.nanoTime();
-            arm();
+        if (waitingForHead && !clockRunning) {
+            startClock();
+            if (timer == null) {
+                arm(timeoutNanos);
+            }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private void startClock() {
+        headStart = System.nanoTime();
+        headStartTick = ctx.executor().ticker().nanoTime();
+        clockRunning = true;
     }
 
     /** When the head being waited for began: its first byte, or the connection's opening for the first. */
@@ -57,24 +74,28 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     /** The exchange handler got a complete request head. */
     void headReceived() {
         waitingForHead = false;
-        cancel();
+        clockRunning = false;
     }
 
     /** The previous exchange is over; the next head's clock starts with its first byte. */
     void awaitNextHead() {
         waitingForHead = true;
+        clockRunning = false;
         sawBytes = false;
-        cancel();
     }
 
-    private void arm() {
-        cancel();
-        timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    private void arm(long delayNanos) {
+        timer = ctx.executor().schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void expire() {
         timer = null;
-        if (!waitingForHead || !ctx.channel().isActive()) {
+        if (!waitingForHead || !clockRunning || !ctx.channel().isActive()) {
+            return; // no head on the clock now: the next one's first byte arms again
+        }
+        long left = headStartTick + timeoutNanos - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            arm(left); // set for an earlier head; this one has time left
             return;
         }
         if (sawBytes) {
