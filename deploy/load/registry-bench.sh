@@ -128,7 +128,7 @@ load() { # seconds: wrk through the gateway to the app, for a filed host
 summary() {
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")" \
     "$(awk '$1=="99%" {print $2}' "$work/wrk.txt")" "$(awk '/Latency/ {print $4}' "$work/wrk.txt")" \
-    "$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" | tr '\n' ' ' | sed 's/ *$//' || true)"
+    "$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" | tr '\n' ' ' | sed 's/ *$//' | grep . || echo none)"
 }
 load 5 # warm-up
 load $(( RELOADS * 4 ))

@@ -1,0 +1,73 @@
+package dev.beian.gateway.logs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.beian.gateway.Main;
+import dev.beian.gateway.testing.GatewayFixture;
+import java.io.File;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Logging needs no file: a gateway started without a logback.xml logs text, or JSON lines with
+ * {@code BEIAN_LOG_FORMAT=json} (issue 11: that variable did nothing unless a logback.xml was copied beside
+ * gateway.yaml). Run as a real process, with the test resources (and their logback-test.xml) left out.
+ */
+class DefaultLoggingTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "json"})
+    void aGatewayWithoutALogbackFileLogsInTheAskedFormat(String format, @TempDir Path dir) throws Exception {
+        int port = GatewayFixture.closedPort();
+        Files.writeString(dir.resolve("registry.yaml"), "subjects: []\n");
+        Files.writeString(dir.resolve("gateway.yaml"), "listen:\n  http: 127.0.0.1:" + port + "\n"
+                + "admin:\n  listen: 127.0.0.1:0\nregistry:\n  path: registry.yaml\n  watch: false\n"
+                + "upstreams:\n  default: [127.0.0.1:1]\n");
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbeian.compiled-registry=off", "-cp", classpath, Main.class.getName(),
+                "--config", dir.resolve("gateway.yaml").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        builder.environment().put("BEIAN_LOG_FORMAT", format);
+        Process p = builder.start();
+        try {
+            long deadline = System.currentTimeMillis() + 20_000;
+            List<String> lines = List.of();
+            while (lines.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100); // the async appender's worker writes the line a moment after it is logged
+                lines = Files.readAllLines(dir.resolve("out.log")).stream()
+                        .filter(l -> l.contains("listening on")).toList();
+            }
+            assertTrue(listening(port), "the gateway serves");
+            assertTrue(!lines.isEmpty(), "no start line: " + Files.readString(dir.resolve("out.log")));
+            String line = lines.get(0);
+            if (format.equals("json")) {
+                assertTrue(line.startsWith("{") && line.contains("\"level\":\"INFO\"")
+                        && line.contains("\"loggerName\":\"dev.beian.gateway.Gateway\""), line);
+            } else {
+                assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-][0-9:]+) INFO  \\[main\\] "
+                        + "d\\.beian\\.gateway\\.Gateway - beian-gateway listening on .*"), line);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
