@@ -77,7 +77,13 @@ public final class Gateway implements AutoCloseable {
         if (chosen.equals("off")) {
             return null;
         }
-        return chosen.isEmpty() ? CompiledRegistry.defaultLocation(registry) : Path.of(chosen);
+        Path location = chosen.isEmpty() ? CompiledRegistry.defaultLocation(registry) : Path.of(chosen);
+        if (location == null) {
+            log.warn("no compiled registry: {}/beian-gateway-{} cannot be made a folder of this user's alone; "
+                    + "restarts parse the registry in full (-Dbeian.compiled-registry=PATH to choose a place)",
+                    System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
+        }
+        return location;
     }
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InvalidCertificatesException,

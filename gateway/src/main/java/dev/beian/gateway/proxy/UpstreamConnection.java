@@ -24,7 +24,11 @@ final class UpstreamConnection {
     private final UpstreamHandler handler;
     private final Consumer<UpstreamConnection> pool;
     private boolean reused;
+    /** The one pending response-timer task of this connection, or null (see {@link #armResponseTimeout}). */
     private ScheduledFuture<?> responseTimer;
+    /** When the answer is due, on the loop's ticker; {@link #NOT_WAITING} when no answer is awaited. */
+    private long responseDeadline = NOT_WAITING;
+    private static final long NOT_WAITING = Long.MIN_VALUE;
 
     /** {@code pool}: takes the connection back on {@link #release}. */
     UpstreamConnection(Channel channel, InetSocketAddress address, Consumer<UpstreamConnection> pool) {
@@ -32,6 +36,7 @@ final class UpstreamConnection {
         this.address = address;
         this.pool = pool;
         this.handler = new UpstreamHandler(this);
+        channel.closeFuture().addListener(f -> stopResponseTimer()); // closed by the upstream, or idle in the pool
     }
 
     /** The last step of the connection's pipeline. */
@@ -78,15 +83,43 @@ final class UpstreamConnection {
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
+    /**
+     * The answer is due within {@code nanos}. Lazy, like the client's header timer: a pooled connection
+     * serves request after request, and a task scheduled and cancelled around each of them cost more than
+     * the check; one pending task re-arms itself for whatever deadline stands when it fires.
+     */
     void armResponseTimeout(long nanos) {
-        cancelResponseTimeout();
-        responseTimer = channel.eventLoop().schedule(() -> {
-            responseTimer = null;
-            handler.timedOut();
-        }, nanos, TimeUnit.NANOSECONDS);
+        responseDeadline = channel.eventLoop().ticker().nanoTime() + nanos;
+        if (responseTimer == null) {
+            schedule(nanos);
+        }
+    }
+
+    private void schedule(long nanos) {
+        responseTimer = channel.eventLoop().schedule(this::responseTimerFired, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void responseTimerFired() {
+        responseTimer = null;
+        if (responseDeadline == NOT_WAITING || !channel.isActive()) {
+            return;
+        }
+        long left = responseDeadline - channel.eventLoop().ticker().nanoTime();
+        if (left > 0) {
+            schedule(left);
+            return;
+        }
+        responseDeadline = NOT_WAITING;
+        handler.timedOut();
     }
 
     void cancelResponseTimeout() {
+        responseDeadline = NOT_WAITING;
+    }
+
+    /** No answer will ever be awaited here again: the pending task goes too (a closed connection holds none). */
+    private void stopResponseTimer() {
+        responseDeadline = NOT_WAITING;
         if (responseTimer != null) {
             responseTimer.cancel(false);
             responseTimer = null;
@@ -104,14 +137,14 @@ final class UpstreamConnection {
 
     /** Closed, never reused: the exchange failed or was abandoned halfway. */
     void discard() {
-        cancelResponseTimeout();
+        stopResponseTimer();
         handler.unbind();
         channel.close();
     }
 
     /** After a 101: bytes from now on; the client's idle step judges the tunnel. */
     void toTunnel() {
-        cancelResponseTimeout();
+        stopResponseTimer();
         ChannelPipeline p = channel.pipeline();
         for (String name : new String[] {CODEC, IDLE}) {
             if (p.get(name) != null) {
