@@ -68,7 +68,7 @@ echo "$(nproc) cores, $(date -u +%Y-%m-%d), wrk -t1 -c$CONNECTIONS -d${SECONDS_P
 for job in forward block; do
   if [ "$job" = forward ]; then host=bench.example.cn; nginx_url=http://127.0.0.1:18082/
   else host=unfiled.example.org; nginx_url=http://127.0.0.1:18083/; fi
-  taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d15s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null # JIT warm-up (C2 takes ~10 s here)
+  taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d30s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null # JIT warm-up: C2 still compiles hundreds of methods 10-20 s in, here
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -H "Host: $host" "$nginx_url" > /dev/null
   results=()
   for r in $(seq "$ROUNDS"); do
