@@ -73,42 +73,48 @@ public final class CompiledRegistry {
 
     /** Writes {@code registry} to {@code file}, atomically (a temporary file renamed over it). */
     public static void write(Registry registry, Path file) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Output out = new Output(FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))) {
-            Columns c = registry.columns;
-            out.bytes(MAGIC);
-            out.longs(new long[] {fingerprint()});
-            out.string(registry.version());
-            out.ints(new int[] {c.subjects, c.websites, c.subjectHash == null ? 0 : 1});
-            long[] numbers = new long[c.subjects];
-            for (int i = 0; i < c.subjects; i++) {
-                numbers[i] = c.subjectNumber[i].packed();
+        // a temporary name of this process's own: two gateways on one registry never write into one file
+        Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+        try {
+            try (Output out = new Output(FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING))) {
+                Columns c = registry.columns;
+                out.bytes(MAGIC);
+                out.longs(new long[] {fingerprint()});
+                out.string(registry.version());
+                out.ints(new int[] {c.subjects, c.websites, c.subjectHash == null ? 0 : 1});
+                long[] numbers = new long[c.subjects];
+                for (int i = 0; i < c.subjects; i++) {
+                    numbers[i] = c.subjectNumber[i].packed();
+                }
+                out.longs(numbers);
+                out.texts(c.subjectName);
+                out.bytes(c.subjectStatus);
+                out.ints(c.firstWebsite);
+                if (c.subjectHash != null) {
+                    out.longs(c.subjectHash);
+                }
+                out.ints(c.websiteSubject);
+                out.ints(c.websiteIndex);
+                out.texts(c.websiteName);
+                out.bytes(c.access);
+                out.bytes(c.websiteStatus);
+                out.longs(c.accessUntil);
+                out.strings(c.upstream);
+                out.ints(c.firstDomain);
+                DomainIndex d = registry.domains();
+                out.ints(new int[] {d.size(), d.minDots(), d.bytes().length, d.table().length});
+                out.bytes(d.bytes());
+                out.ints(d.starts());
+                out.ints(d.values());
+                out.longs(d.table());
+                out.finish();
             }
-            out.longs(numbers);
-            out.texts(c.subjectName);
-            out.bytes(c.subjectStatus);
-            out.ints(c.firstWebsite);
-            if (c.subjectHash != null) {
-                out.longs(c.subjectHash);
-            }
-            out.ints(c.websiteSubject);
-            out.ints(c.websiteIndex);
-            out.texts(c.websiteName);
-            out.bytes(c.access);
-            out.bytes(c.websiteStatus);
-            out.longs(c.accessUntil);
-            out.strings(c.upstream);
-            out.ints(c.firstDomain);
-            DomainIndex d = registry.domains();
-            out.ints(new int[] {d.size(), d.minDots(), d.bytes().length, d.table().length});
-            out.bytes(d.bytes());
-            out.ints(d.starts());
-            out.ints(d.values());
-            out.longs(d.table());
-            out.finish();
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp); // what a failed write left
         }
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

@@ -162,7 +162,7 @@ public final class Main {
     /** gateway.yaml: the given one or config/gateway.yaml; a logback.xml beside it configures logging. */
     private static Path configPath(Path given) {
         Path config = given != null ? given : Path.of("config", "gateway.yaml");
-        // logback.xml beside gateway.yaml wins over the one in the jar; set before the first logger exists
+        // logback.xml beside gateway.yaml wins over the built-in DefaultLogging; set before the first logger exists
         Path logback = config.toAbsolutePath().resolveSibling("logback.xml");
         if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logback)) {
             System.setProperty("logback.configurationFile", logback.toString());

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per request on the {@code beian.access} logger: time (from the log pattern), client address,
- * host, method, path, status, outcome, upstream, duration. config/logback.xml routes it through an
+ * host, method, path, status, outcome, upstream, duration. DefaultLogging (or a logback.xml) routes it through an
  * asynchronous appender, so an event loop never waits on a disk; a disabled logger costs one check.
  */
 public final class AccessLog {
