@@ -4,7 +4,6 @@ import dev.beian.filing.FilingNumber;
 import dev.beian.host.DomainIndex;
 import dev.beian.host.PublicSuffixList;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * The compiled form of a valid registry: its columns and domain index written as they are, so that a
@@ -34,7 +28,6 @@ import java.util.zip.CRC32C;
 public final class CompiledRegistry {
     private static final byte[] MAGIC = "beian-gateway compiled registry\n".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 2;
-    private static final int BUFFER = 1 << 20;
 
     private CompiledRegistry() {
     }
@@ -77,7 +70,7 @@ public final class CompiledRegistry {
         Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Thread.currentThread().getId() + ".tmp");
         try {
-            try (Output out = new Output(FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (ArrayFile.Writer out = new ArrayFile.Writer(FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING))) {
                 Columns c = registry.columns;
                 out.bytes(MAGIC);
@@ -127,8 +120,8 @@ public final class CompiledRegistry {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        try (Input in = new Input(FileChannel.open(file, StandardOpenOption.READ))) {
-            if (!in.verify()) {
+        try (ArrayFile.Reader in = new ArrayFile.Reader(FileChannel.open(file, StandardOpenOption.READ))) {
+            if (!in.verify(MAGIC.length)) {
                 return null;
             }
             byte[] magic = new byte[MAGIC.length];
@@ -179,227 +172,6 @@ public final class CompiledRegistry {
             return new Registry(columns, domains, version, Instant.EPOCH, null, 0);
         } catch (RuntimeException e) {
             return null; // inconsistent counts or a number that no longer parses: not to be trusted
-        }
-    }
-
-    /** Buffered writes with a CRC-32C over every byte, stored at the end. */
-    private static final class Output implements AutoCloseable {
-        private final FileChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-        private final CRC32C crc = new CRC32C();
-
-        Output(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        private void room(int n) throws IOException {
-            if (buffer.remaining() < n) {
-                drain();
-            }
-        }
-
-        private void drain() throws IOException {
-            buffer.flip();
-            crc.update(buffer.array(), 0, buffer.limit());
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            buffer.clear();
-        }
-
-        void bytes(byte[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                room(1);
-                int n = Math.min(buffer.remaining(), a.length - off);
-                buffer.put(a, off, n);
-                off += n;
-            }
-        }
-
-        void ints(int[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                room(4);
-                int n = Math.min(buffer.remaining() / 4, a.length - off);
-                buffer.asIntBuffer().put(a, off, n);
-                buffer.position(buffer.position() + n * 4);
-                off += n;
-            }
-        }
-
-        void longs(long[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                room(8);
-                int n = Math.min(buffer.remaining() / 8, a.length - off);
-                buffer.asLongBuffer().put(a, off, n);
-                buffer.position(buffer.position() + n * 8);
-                off += n;
-            }
-        }
-
-        void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            ints(new int[] {b.length});
-            bytes(b);
-        }
-
-        /** An array of strings, each distinct one written once (names and upstreams repeat). */
-        void strings(String[] a) throws IOException {
-            Map<String, Integer> ids = new HashMap<>();
-            List<String> distinct = new ArrayList<>();
-            int[] refs = new int[a.length];
-            for (int i = 0; i < a.length; i++) {
-                String s = a[i];
-                refs[i] = ids.computeIfAbsent(s, k -> {
-                    distinct.add(k);
-                    return distinct.size() - 1;
-                });
-            }
-            ints(new int[] {distinct.size()});
-            for (String s : distinct) {
-                string(s);
-            }
-            ints(refs);
-        }
-
-        void texts(Texts t) throws IOException {
-            ints(new int[] {t.utf8().length, t.starts().length});
-            bytes(t.utf8());
-            ints(t.starts());
-            ints(t.refs());
-        }
-
-        void finish() throws IOException {
-            drain();
-            ByteBuffer tail = ByteBuffer.allocate(8).putLong(crc.getValue()).flip();
-            while (tail.hasRemaining()) {
-                channel.write(tail);
-            }
-            channel.force(false);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
-    }
-
-    /** Buffered reads of what {@link Output} wrote. */
-    private static final class Input implements AutoCloseable {
-        private final FileChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-
-        Input(FileChannel channel) {
-            this.channel = channel;
-            buffer.limit(0);
-        }
-
-        /** Checks the CRC over the whole file first, then rewinds: nothing is read from a corrupt file. */
-        boolean verify() throws IOException {
-            long size = channel.size();
-            if (size < MAGIC.length + 8) {
-                return false;
-            }
-            CRC32C crc = new CRC32C();
-            long body = size - 8;
-            long at = 0;
-            ByteBuffer chunk = ByteBuffer.allocate(BUFFER);
-            while (at < body) {
-                chunk.clear().limit((int) Math.min(BUFFER, body - at));
-                int n = channel.read(chunk, at);
-                if (n < 0) {
-                    return false;
-                }
-                crc.update(chunk.array(), 0, chunk.position());
-                at += chunk.position();
-            }
-            ByteBuffer tail = ByteBuffer.allocate(8);
-            while (tail.hasRemaining() && channel.read(tail, body + tail.position()) > 0) {
-                // read the stored CRC
-            }
-            channel.position(0);
-            return !tail.hasRemaining() && tail.flip().getLong() == crc.getValue();
-        }
-
-        private void need(int n) throws IOException {
-            if (buffer.remaining() >= n) {
-                return;
-            }
-            buffer.compact();
-            while (buffer.position() < n) {
-                if (channel.read(buffer) < 0) {
-                    throw new java.io.EOFException();
-                }
-            }
-            buffer.flip();
-        }
-
-        byte[] bytes(byte[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                need(1);
-                int n = Math.min(buffer.remaining(), a.length - off);
-                buffer.get(a, off, n);
-                off += n;
-            }
-            return a;
-        }
-
-        int[] ints(int[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                need(4);
-                int n = Math.min(buffer.remaining() / 4, a.length - off);
-                buffer.asIntBuffer().get(a, off, n);
-                buffer.position(buffer.position() + n * 4);
-                off += n;
-            }
-            return a;
-        }
-
-        long[] longs(long[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                need(8);
-                int n = Math.min(buffer.remaining() / 8, a.length - off);
-                buffer.asLongBuffer().get(a, off, n);
-                buffer.position(buffer.position() + n * 8);
-                off += n;
-            }
-            return a;
-        }
-
-        String string() throws IOException {
-            int[] length = ints(new int[1]);
-            return new String(bytes(new byte[length[0]]), StandardCharsets.UTF_8);
-        }
-
-        String[] strings(int count) throws IOException {
-            int[] distinctCount = ints(new int[1]);
-            String[] distinct = new String[distinctCount[0]];
-            for (int i = 0; i < distinct.length; i++) {
-                distinct[i] = string();
-            }
-            int[] refs = ints(new int[count]);
-            String[] a = new String[count];
-            for (int i = 0; i < count; i++) {
-                a[i] = distinct[refs[i]];
-            }
-            return a;
-        }
-
-        Texts texts(int count) throws IOException {
-            int[] sizes = ints(new int[2]);
-            byte[] utf8 = bytes(new byte[sizes[0]]);
-            int[] starts = ints(new int[sizes[1]]);
-            int[] refs = ints(new int[count]);
-            for (int ref : refs) {
-                if (ref < 0 || ref + 1 >= starts.length) {
-                    throw new IllegalArgumentException("text out of range");
-                }
-            }
-            return new Texts(utf8, starts, refs);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }
