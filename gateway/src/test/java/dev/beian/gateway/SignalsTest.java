@@ -50,7 +50,9 @@ class SignalsTest {
                 Files.writeString(dir.resolve("registry.yaml"), registry("b.cn").replace("access: here", "access: never"));
                 new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
                 deadline = System.currentTimeMillis() + 10_000;
-                while (!Files.readString(dir.resolve("out.log")).contains("rejected") && System.currentTimeMillis() < deadline) {
+                // the error lines follow the "rejected" line: wait for them, not for it (the log is read while written)
+                while (!Files.readString(dir.resolve("out.log")).contains("registry.yaml:8:17:")
+                        && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
                 }
                 assertTrue(Files.readString(dir.resolve("out.log")).contains("registry.yaml:8:17: access must be"),
