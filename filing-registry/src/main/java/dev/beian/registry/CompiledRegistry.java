@@ -46,15 +46,18 @@ public final class CompiledRegistry {
             if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
             }
+            // by uid, not name: a container's user often has no name
+            long uid = new com.sun.security.auth.module.UnixSystem().getUid();
             if (!Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(owner)
-                    || !Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName()
-                    .equals(System.getProperty("user.name"))) {
+                    || ((Number) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .longValue() != uid) {
                 return null;
             }
             byte[] name = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(source.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
             return dir.resolve(java.util.HexFormat.of().formatHex(name, 0, 12) + ".registry");
-        } catch (IOException | UnsupportedOperationException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException
+                 | java.security.NoSuchAlgorithmException e) {
             return null;
         }
     }

@@ -30,8 +30,9 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || DefaultLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+        ClassLoader loader = DefaultLogging.class.getClassLoader();
+        if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY; // the operator's file (or a test's) speaks
         }
         boolean json = "json".equalsIgnoreCase(System.getenv("BEIAN_LOG_FORMAT"));
