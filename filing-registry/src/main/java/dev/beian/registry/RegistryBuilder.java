@@ -107,14 +107,6 @@ final class RegistryBuilder {
         return domains.size();
     }
 
-    int subjectCount() {
-        return subjects;
-    }
-
-    FilingNumber subjectNumber(int s) {
-        return subjectNumber[s];
-    }
-
     /** Copies subject {@code s} of {@code from}, its websites and domains; false if one of its domains is taken. */
     boolean copy(Registry from, int s, long hash) {
         Columns c = from.columns;

@@ -15,6 +15,7 @@ import dev.beian.gateway.net.Transport;
 import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
+import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.RegistryLoader;
 import dev.beian.yaml.YamlError;
 import java.io.IOException;
@@ -179,8 +180,22 @@ public final class Main {
     }
 
     private static Registry loadRegistry(Path file, Set<String> upstreams) throws Failure {
+        return loadRegistry(file, upstreams, file);
+    }
+
+    /**
+     * {@code served}: the registry path whose compiled form (kept by a gateway that serves it) the file is
+     * read against: only the subjects that differ from it are parsed, and the result is the same as a full
+     * parse (any error takes the full parse). A new version of a served million-domain registry validates
+     * in a second or two instead of ten.
+     */
+    private static Registry loadRegistry(Path file, Set<String> upstreams, Path served) throws Failure {
         try {
-            return new RegistryLoader(upstreams, Clock.systemUTC()).load(file);
+            RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC());
+            Path compiled = System.getProperty("beian.compiled-registry", "").equals("off") ? null
+                    : CompiledRegistry.defaultLocation(served);
+            Registry previous = compiled == null ? null : loader.openCompiled(compiled);
+            return loader.parse(Files.readAllBytes(file), file, previous);
         } catch (InvalidRegistryException | IOException e) {
             throw Failure.of(file, e);
         }
@@ -189,7 +204,8 @@ public final class Main {
     static int validate(Command command, PrintStream out) throws Failure {
         Set<String> upstreams = command.config() == null ? null : loadConfig(command.config()).upstreams().keySet();
         Path file = Path.of(command.operands().get(0));
-        Registry r = loadRegistry(file, upstreams);
+        Registry r = loadRegistry(file, upstreams,
+                command.config() == null ? file : loadConfig(command.config()).registry().path());
         out.println(file + ": valid: " + r.subjectCount() + " subjects, " + r.websiteCount() + " websites, "
                 + r.domainCount() + " domains" + (upstreams == null ? " (upstream names not checked: give --config)" : ""));
         return OK;

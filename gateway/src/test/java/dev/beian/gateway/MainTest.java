@@ -28,6 +28,17 @@ class MainTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** A registry of {@code n} subjects, one website with one domain {@code sN.cn} each. */
+    static String subjects(int n) {
+        StringBuilder sb = new StringBuilder("subjects:\n");
+        for (int i = 0; i < n; i++) {
+            sb.append("  - number: 京ICP备").append(10_000_000 + i).append("号\n    name: s").append(i)
+                    .append("\n    websites:\n      - {number: 京ICP备").append(10_000_000 + i)
+                    .append("号-1, name: w, access: here, domains: [s").append(i).append(".cn]}\n");
+        }
+        return sb.toString();
+    }
+
     @Test
     void validateAcceptsTheBundledRegistry() {
         assertEquals(0, run("validate", "--config", "../config/gateway.yaml", "../config/registry.yaml"), err());
@@ -41,6 +52,48 @@ class MainTest {
         assertEquals(1, run("validate", bad.toString()));
         assertEquals(bad + ":2:13: invalid filing number '京ICP备123号': serial must have 6 to 10 digits, found 3\n"
                 + bad + ":4:5: unknown key 'stauts' in a subject (allowed: name, number, status, websites)\n", err());
+    }
+
+    @Test
+    void validateReadsANewVersionAgainstTheServedRegistrysCompiledFormAndSaysTheSame(@TempDir Path dir)
+            throws Exception {
+        String tmp = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", dir.resolve("tmp").toString());
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+            Path served = dir.resolve("registry.yaml");
+            Path config = dir.resolve("gateway.yaml");
+            Files.writeString(config, "registry:\n  path: registry.yaml\nupstreams:\n  default: [127.0.0.1:1]\n");
+            String before = subjects(300);
+            Files.writeString(served, before);
+            dev.beian.registry.RegistryLoader loader = new dev.beian.registry.RegistryLoader(java.util.Set.of("default"),
+                    java.time.Clock.systemUTC());
+            // what a gateway serving registry.yaml keeps
+            dev.beian.registry.CompiledRegistry.write(loader.load(served),
+                    dev.beian.registry.CompiledRegistry.defaultLocation(served));
+
+            Path changed = dir.resolve("new.yaml");
+            Files.writeString(changed, before.replace("[s7.cn]", "[s7.cn, s7-new.cn]"));
+            assertEquals(0, run("validate", "--config", config.toString(), changed.toString()), err());
+            assertEquals(changed + ": valid: 300 subjects, 300 websites, 301 domains\n", out());
+
+            Path broken = dir.resolve("broken.yaml");
+            Files.writeString(broken, before.replace("[s9.cn]", "[s8.cn]").replace("access: here", "access: nowhere"));
+            out.reset();
+            assertEquals(1, run("validate", "--config", config.toString(), broken.toString()));
+            String withCompiled = err();
+            err.reset();
+            System.setProperty("beian.compiled-registry", "off");
+            try {
+                assertEquals(1, run("validate", "--config", config.toString(), broken.toString()));
+            } finally {
+                System.clearProperty("beian.compiled-registry");
+            }
+            assertEquals(err(), withCompiled, "the same errors, whether or not a compiled form was there");
+            assertTrue(withCompiled.contains("domain s8.cn is listed twice"), withCompiled);
+        } finally {
+            System.setProperty("java.io.tmpdir", tmp);
+        }
     }
 
     @Test
