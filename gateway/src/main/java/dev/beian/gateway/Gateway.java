@@ -100,6 +100,8 @@ public final class Gateway implements AutoCloseable {
             this.transport = Transport.select();
             this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
             this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            OperationsMetrics.bindProcess(meters, decider);
+            BuildInfo.bind(meters);
             certificates = config.tls() == null ? null
                     : Certificates.load(config.tls().certificates(), config.tls().protocols());
         } catch (InvalidCertificatesException | RuntimeException e) {
@@ -150,8 +152,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         this.server = plain;
-        OperationsMetrics.bind(meters, registry, decider);
-        BuildInfo.bind(meters);
+        OperationsMetrics.bindRegistry(meters, registry);
         try {
             this.admin = AdminServer.start(config.admin().listen(), transport,
                     new AdminEndpoints(registry, decider, meters, this::ready, config.admin().token()));
