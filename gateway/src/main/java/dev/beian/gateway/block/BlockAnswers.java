@@ -49,6 +49,11 @@ public final class BlockAnswers {
         }
     }
 
+    /** The status of every answer: 302 when redirecting, else the page's. */
+    public int status() {
+        return mode == GatewayConfig.BlockMode.REDIRECT ? HttpResponseStatus.FOUND.code() : pageStatus.code();
+    }
+
     /** The answer for a blocked request; {@code host} is the normalised host (or the raw one, when none). */
     public FullHttpResponse answer(BlockReason reason, String host, boolean keepAlive) {
         FullHttpResponse response;

@@ -4,8 +4,7 @@ import dev.beian.decision.BlockReason;
 import dev.beian.gateway.metrics.Outcome;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -28,11 +27,20 @@ final class BlockResponder {
         long length = HttpUtil.getContentLength(request, -1L);
         boolean largeBody = length > DiscardBody.BUDGET || length < 0 && HttpUtil.isTransferEncodingChunked(request);
         boolean keep = keepAlive && !expectContinue && !largeBody;
-        FullHttpResponse answer = receiver.context.blockAnswers.answer(reason, host == null ? "-" : host, keep);
-        if (keep && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // 1.0 closes otherwise
+        boolean http10KeepAlive = keep && request.protocolVersion().equals(HttpVersion.HTTP_1_0); // 1.0 closes otherwise
+        Object answer;
+        int status;
+        if (receiver.isHttp2()) {
+            FullHttpResponse response = receiver.context.blockAnswers.answer(reason, host == null ? "-" : host, keep);
+            answer = response;
+            status = response.status().code();
+        } else {
+            EncodedAnswer encoded = receiver.context.encodedAnswers.answer(reason, host == null ? "-" : host, keep,
+                    http10KeepAlive, HttpMethod.HEAD.equals(request.method()));
+            answer = encoded;
+            status = encoded.status();
         }
-        record.complete(Outcome.of(reason), answer.status().code());
+        record.complete(Outcome.of(reason), status);
         ReferenceCountUtil.release(request);
         if (!keep && !largeBody) {
             receiver.answerAndClose(answer);

@@ -2,6 +2,7 @@ package dev.beian.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -142,6 +143,17 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
 
     final class Encoder extends HttpResponseEncoder {
         private HttpMethod method;
+
+        /** An answer already encoded ({@link EncodedAnswer}) goes out as it is, answering the oldest request. */
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof EncodedAnswer encoded) {
+                method = methods.poll();
+                ctx.write(encoded.content(), promise);
+                return;
+            }
+            super.write(ctx, msg, promise);
+        }
 
         @Override
         protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {

@@ -28,6 +28,8 @@ public final class ProxyContext {
     final RegistryHolder registry;
     final Decider decider;
     final BlockAnswers blockAnswers;
+    /** The same answers as HTTP/1.1 bytes, made once each. */
+    final EncodedAnswer.Kept encodedAnswers;
     final Upstreams upstreams;
     final GatewayMetrics metrics;
     final AccessLog accessLog;
@@ -50,6 +52,7 @@ public final class ProxyContext {
         this.registry = registry;
         this.decider = decider;
         this.blockAnswers = blockAnswers;
+        this.encodedAnswers = new EncodedAnswer.Kept(blockAnswers);
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.accessLog = accessLog;

@@ -256,7 +256,12 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     /** The connection closes after this answer; the cycle in progress, if any, hears of it as the client gone. */
-    void answerAndClose(FullHttpResponse response) {
+    boolean isHttp2() {
+        return protocol == GatewayMetrics.Protocol.H2;
+    }
+
+    /** {@code response}: an {@code HttpResponse}, or an {@link EncodedAnswer} on HTTP/1. */
+    void answerAndClose(Object response) {
         closing = true;
         releaseQueued();
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
