@@ -29,7 +29,8 @@ final class EncodedAnswer {
 
     /** The answers of one configuration, kept as bytes; one per gateway, shared by its event loops. */
     static final class Kept {
-        private static final int MAX_KEPT = 10_000;
+        /** About 2 KB each: a flood of made-up hosts costs at most some 8 MB before the map is emptied. */
+        private static final int MAX_KEPT = 4096;
         private final BlockAnswers answers;
         private final ConcurrentHashMap<Key, byte[]> kept = new ConcurrentHashMap<>();
 
