@@ -327,7 +327,7 @@ final class EntryEvents {
                 domains.add(domain);
             }
         }
-        WebsiteDraft draft = number == null ? null : new WebsiteDraft(number, rules.share(name), access, accessUntil,
+        WebsiteDraft draft = number == null ? null : new WebsiteDraft(number, name, access, accessUntil,
                 status, upstream, numberValue.line(), numberValue.column(), domains, lines, columns);
         return new Website(number, lineOf(numberValue), columnOf(numberValue), draft);
     }

@@ -8,9 +8,7 @@ import dev.beian.host.PublicSuffixList;
 import dev.beian.yaml.NodeReader;
 import dev.beian.yaml.YamlError;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,8 +22,6 @@ final class EntryRules {
     private final Set<String> knownUpstreams;
     private final PublicSuffixList publicSuffixes;
     private final List<YamlError> errors;
-    /** Equal names and upstreams share one string: registries repeat "官网" a hundred thousand times. */
-    private final Map<String, String> strings = new HashMap<>();
 
     EntryRules(Set<String> knownUpstreams, PublicSuffixList publicSuffixes, List<YamlError> errors) {
         this.knownUpstreams = knownUpstreams;
@@ -35,10 +31,6 @@ final class EntryRules {
 
     void error(int line, int column, String message) {
         errors.add(new YamlError(line, column, message));
-    }
-
-    String share(String s) {
-        return s == null ? null : strings.computeIfAbsent(s, k -> k);
     }
 
     /** A subject number ({@code website} false) or a website number; null (with an error) if it is not one. */
@@ -141,7 +133,7 @@ final class EntryRules {
             error(line, column, "upstream '" + upstream + "' is not defined in gateway.yaml (defined: "
                     + String.join(", ", NodeReader.sorted(knownUpstreams)) + ")");
         }
-        return upstream == null ? Registry.DEFAULT_UPSTREAM : share(upstream);
+        return upstream == null ? Registry.DEFAULT_UPSTREAM : upstream;
     }
 
     static final String PROVISIONAL_NEEDS_UNTIL =

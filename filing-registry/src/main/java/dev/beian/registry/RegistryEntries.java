@@ -132,7 +132,7 @@ final class RegistryEntries extends NodeReader {
         if (number == null || subject == null) {
             return null;
         }
-        return new WebsiteDraft(number, rules.share(name), access, accessUntil, status, upstream, line(numberNode),
+        return new WebsiteDraft(number, name, access, accessUntil, status, upstream, line(numberNode),
                 column(numberNode), domains, lines, columns);
     }
 

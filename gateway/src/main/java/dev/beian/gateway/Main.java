@@ -15,7 +15,6 @@ import dev.beian.gateway.net.Transport;
 import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
-import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.RegistryLoader;
 import dev.beian.yaml.YamlError;
 import java.io.IOException;
@@ -192,8 +191,7 @@ public final class Main {
     private static Registry loadRegistry(Path file, Set<String> upstreams, Path served) throws Failure {
         try {
             RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC());
-            Path compiled = System.getProperty("beian.compiled-registry", "").equals("off") ? null
-                    : CompiledRegistry.defaultLocation(served);
+            Path compiled = Gateway.compiledLocation(served);
             Registry previous = compiled == null ? null : loader.openCompiled(compiled);
             return loader.parse(Files.readAllBytes(file), file, previous);
         } catch (InvalidRegistryException | IOException e) {

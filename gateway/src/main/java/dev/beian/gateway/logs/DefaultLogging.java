@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.beian.gateway.proxy.AccessLog;
 
 /**
  * The gateway's logging when no logback.xml is given (none beside gateway.yaml, no
@@ -25,9 +26,6 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
-    /** Where the access log goes ({@code AccessLog}). */
-    static final String ACCESS_LOGGER = "beian.access";
-
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         ClassLoader loader = DefaultLogging.class.getClassLoader();
@@ -45,7 +43,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(async(context, "APP", console, 8192, false));
-        Logger access = context.getLogger(ACCESS_LOGGER);
+        Logger access = context.getLogger(AccessLog.LOGGER);
         access.setLevel(Level.INFO);
         access.setAdditive(false);
         access.addAppender(async(context, "ACCESS", console, 65536, true));

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
  * asynchronous appender, so an event loop never waits on a disk; a disabled logger costs one check.
  */
 public final class AccessLog {
-    private static final Logger log = LoggerFactory.getLogger("beian.access");
+    /** The logger the access lines go to; logging set-ups route it on its own. */
+    public static final String LOGGER = "beian.access";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     public void request(String client, String host, String method, String path, int status, String outcome,
                         String upstream, long startNanos) {
