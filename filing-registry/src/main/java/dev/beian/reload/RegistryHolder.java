@@ -90,6 +90,26 @@ public final class RegistryHolder implements AutoCloseable {
         return holder;
     }
 
+    /**
+     * The first load of a registry fetched from {@code source} (SPEC §11) because no copy is kept at
+     * {@code path} yet: validated, then kept at {@code path} (so a restart without the source still serves),
+     * then served. An invalid file is never kept.
+     */
+    public static RegistryHolder loadFetched(byte[] bytes, String source, Path path, RegistryLoader first,
+                                             RegistryLoader loader, Clock clock, Path compiled)
+            throws IOException, InvalidRegistryException {
+        long start = System.nanoTime();
+        Registry registry = first.parse(bytes, path, null);
+        writeAtomically(path, bytes);
+        log.info("registry loaded from {} (kept at {}) in {} ms: version {}, {} subjects, {} websites, {} domains",
+                source, path, (System.nanoTime() - start) / 1_000_000, registry.version(), registry.subjectCount(),
+                registry.websiteCount(), registry.domainCount());
+        RegistryHolder holder = new RegistryHolder(path, loader, clock, registry);
+        holder.compiled = compiled;
+        holder.reloadThread.execute(holder::storeCompiled);
+        return holder;
+    }
+
     /** Keeps the compiled form of the registry in service, if it is not kept already; on the reload thread. */
     private void storeCompiled() {
         Registry registry = current;
@@ -160,42 +180,104 @@ public final class RegistryHolder implements AutoCloseable {
 
     /** Loads, validates and swaps, on the calling thread. Never throws for a bad file. */
     public synchronized ReloadResult reload(String trigger, boolean onlyIfChanged) {
+        try {
+            if (onlyIfChanged && RegistryLoader.version(path).equals(current.version())) {
+                return unchanged();
+            }
+            return swapIn(Files.readAllBytes(path), trigger, path.toString(), false);
+        } catch (NoSuchFileException e) {
+            return failed(trigger, path + " does not exist", "file does not exist: " + path);
+        } catch (IOException | RuntimeException e) {
+            return failed(trigger, e.toString(), "cannot read " + path + ": " + e);
+        }
+    }
+
+    /**
+     * Validates {@code bytes} fetched from {@code source} (a URL) and, when valid, keeps them at the
+     * registry's path (written whole to a temporary file, then renamed over it, so that a restart without
+     * the source serves the last valid copy) and swaps them in; on the calling thread. Bytes equal to the
+     * registry in service change nothing. An invalid file is rejected as a local one would be.
+     */
+    public synchronized ReloadResult offer(byte[] bytes, String trigger, String source) {
+        if (RegistryLoader.version(bytes).equals(current.version())) {
+            return unchanged();
+        }
+        return swapIn(bytes, trigger, source, true);
+    }
+
+    /** Tells the listeners that a reload could not even read a file (a fetch that failed), on the calling thread. */
+    public synchronized ReloadResult reportFailure(String trigger, String message) {
+        return failed(trigger, message, message);
+    }
+
+    private ReloadResult swapIn(byte[] bytes, String trigger, String source, boolean keepCopy) {
         Registry before = current;
         ReloadResult result;
         long allocatedBefore = Allocation.ofThisThread();
         try {
-            if (onlyIfChanged && RegistryLoader.version(path).equals(before.version())) {
-                return new ReloadResult(before, false, RegistryDiff.NONE, List.of());
-            }
-            byte[] bytes = Files.readAllBytes(path);
             Registry after = loader.parse(bytes, path, before); // only the subjects that changed are parsed
+            if (keepCopy) {
+                writeAtomically(path, bytes);
+            }
             bytes = null; // neither the file nor the old registry outlives the swap (listeners may collect)
             RegistryDiff diff = RegistryDiff.between(before, after, clock.millis());
             before = null;
             current = after;
             log.info("registry reloaded ({}) from {}: version {}, {} subjects, {} websites, {} domains "
-                    + "({} KB of YAML parsed, {} MB allocated); {}", trigger, path, after.version(),
+                    + "({} KB of YAML parsed, {} MB allocated); {}", trigger, source, after.version(),
                     after.subjectCount(), after.websiteCount(), after.domainCount(), after.parsedBytes() >> 10,
                     (Allocation.ofThisThread() - allocatedBefore) >> 20, diff.summary(DIFF_NAMES_LOGGED));
-            result = new ReloadResult(after, true, diff, List.of());
+            result = new ReloadResult(after, true, diff, List.of(), false);
         } catch (InvalidRegistryException e) {
             log.warn("registry reload ({}) rejected, {} error(s); version {} keeps serving", trigger,
                     e.errors().size(), current.version());
             for (YamlError error : e.errors()) {
-                log.warn("  {}", error.format(path.toString()));
+                log.warn("  {}", error.format(source));
             }
-            result = new ReloadResult(current, false, RegistryDiff.NONE, e.errors());
-        } catch (NoSuchFileException e) {
-            log.warn("registry reload ({}) failed: {} does not exist; version {} keeps serving", trigger, path,
-                    current.version());
-            result = new ReloadResult(current, false, RegistryDiff.NONE,
-                    List.of(new YamlError(1, 1, "file does not exist: " + path)));
+            result = new ReloadResult(current, false, RegistryDiff.NONE, e.errors(), true);
         } catch (IOException | RuntimeException e) {
-            log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, e.toString(),
-                    current.version());
-            result = new ReloadResult(current, false, RegistryDiff.NONE,
-                    List.of(new YamlError(1, 1, "cannot read " + path + ": " + e)));
+            return failed(trigger, e.toString(), "cannot keep a copy at " + path + ": " + e);
         }
+        notifyListeners(result);
+        if (result.changed()) {
+            storeCompiled();
+        }
+        return result;
+    }
+
+    /** Written whole to a temporary file beside {@code path}, forced to disk, then renamed over it. */
+    private static void writeAtomically(Path path, byte[] bytes) throws IOException {
+        Path folder = path.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, "." + path.getFileName(), ".part");
+        try {
+            Files.write(temporary, bytes);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true); // on disk before it is renamed into place: a crash leaves old or new
+            }
+            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private ReloadResult unchanged() {
+        ReloadResult result = new ReloadResult(current, false, RegistryDiff.NONE, List.of(), false);
+        notifyListeners(result);
+        return result;
+    }
+
+    private ReloadResult failed(String trigger, String logged, String error) {
+        log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, logged, current.version());
+        ReloadResult result = new ReloadResult(current, false, RegistryDiff.NONE,
+                List.of(new YamlError(1, 1, error)), false);
+        notifyListeners(result);
+        return result;
+    }
+
+    private void notifyListeners(ReloadResult result) {
         for (Consumer<ReloadResult> listener : listeners) {
             try {
                 listener.accept(result);
@@ -203,10 +285,6 @@ public final class RegistryHolder implements AutoCloseable {
                 log.error("registry listener failed", e);
             }
         }
-        if (result.changed()) {
-            storeCompiled();
-        }
-        return result;
     }
 
     @Override

@@ -10,8 +10,11 @@ import java.util.List;
  *
  * @param registry the registry serving after this reload (the old one when it failed)
  * @param changed  true when a new registry was swapped in
+ * @param rejected true when a file was read and found invalid (SPEC §9 {@code beian_registry_rejected});
+ *                 false when it could not be read at all, or on success
  */
-public record ReloadResult(Registry registry, boolean changed, RegistryDiff diff, List<YamlError> errors) {
+public record ReloadResult(Registry registry, boolean changed, RegistryDiff diff, List<YamlError> errors,
+                           boolean rejected) {
 
     public boolean success() {
         return errors.isEmpty();

@@ -19,6 +19,7 @@ import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.RegistryLoader;
+import dev.beian.gateway.fleet.RegistryFetcher;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.RegistryWatcher;
 import io.micrometer.core.instrument.Gauge;
@@ -33,6 +34,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpListener admin;
     private Channel httpsServer;
     private final RegistryWatcher certificateWatcher;
+    private final RegistryFetcher fetcher;
     /** Composes the pieces of a reloaded registry: half the cores, so the event loops always keep some. */
     private final ForkJoinPool reloadPool;
     private volatile boolean ready;
@@ -173,12 +176,26 @@ public final class Gateway implements AutoCloseable {
         this.watcher = w;
         RegistryWatcher cw = null;
         if (config.tls() != null) {
-            registry.addListener(result -> reloadCertificates()); // SIGHUP and POST /reload re-read them too
+            registry.addListener(result -> { // SIGHUP and POST /reload re-read them too
+                if (result.changed() || result.rejected()) {
+                    reloadCertificates();
+                }
+            });
             cw = RegistryWatcher.startFolder(config.tls().certificates(), Duration.ofMillis(300), this::reloadCertificates);
             log.info("HTTPS on {} with {} certificate(s), {} engine", httpsServer.localAddress(),
                     context.certificates().pairs().size(), Certificates.provider());
         }
         this.certificateWatcher = cw;
+        if (config.registry().url() != null) {
+            fetcher = new RegistryFetcher(config.registry().url(), registry, meters, clock);
+            fetcher.start(config.registry().poll()); // the first fetch at once: the copy kept may be old
+            Duration poll = config.registry().poll();
+            log.info("registry fetched from {} every {}, kept at {}", config.registry().url(),
+                    poll.toMillis() % 1000 == 0 ? poll.toSeconds() + " s" : poll.toMillis() + " ms",
+                    config.registry().path());
+        } else {
+            fetcher = null;
+        }
         this.ready = true;
         log.info("beian-gateway listening on {} ({} transport, {} event loops), admin on {}; registry {} with {} domains",
                 server.localAddress(), transport.name(),
@@ -192,10 +209,24 @@ public final class Gateway implements AutoCloseable {
         Thread thread = new Thread(() -> {
             ForkJoinPool firstLoad = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
             try {
-                loading.complete(RegistryHolder.load(config.registry().path(),
-                        new RegistryLoader(config.upstreams().keySet(), clock, firstLoad),
-                        new RegistryLoader(config.upstreams().keySet(), clock, reloadPool), clock,
-                        compiledLocation(config.registry().path())));
+                Path path = config.registry().path();
+                RegistryLoader first = new RegistryLoader(config.upstreams().keySet(), clock, firstLoad);
+                RegistryLoader reloads = new RegistryLoader(config.upstreams().keySet(), clock, reloadPool);
+                if (config.registry().url() != null && !Files.exists(path)) {
+                    // a replica's first start: no copy kept yet, so nothing to serve until the source answers
+                    log.info("no registry at {} yet: fetching {}", path, config.registry().url());
+                    byte[] bytes;
+                    try {
+                        bytes = RegistryFetcher.fetchOnce(config.registry().url());
+                    } catch (IOException e) {
+                        throw new IOException("no registry at " + path + " and registry.url "
+                                + config.registry().url() + " cannot be fetched: " + e.getMessage(), e);
+                    }
+                    loading.complete(RegistryHolder.loadFetched(bytes, config.registry().url().toString(), path,
+                            first, reloads, clock, compiledLocation(path)));
+                    return;
+                }
+                loading.complete(RegistryHolder.load(path, first, reloads, clock, compiledLocation(path)));
             } catch (Throwable t) {
                 loading.completeExceptionally(t);
             } finally {
@@ -306,6 +337,9 @@ public final class Gateway implements AutoCloseable {
         ready = false;
         if (watcher != null) {
             watcher.close();
+        }
+        if (fetcher != null) {
+            fetcher.close();
         }
         if (certificateWatcher != null) {
             certificateWatcher.close();

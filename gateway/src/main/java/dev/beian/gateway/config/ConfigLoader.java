@@ -72,11 +72,12 @@ public final class ConfigLoader {
             Map<String, Node> top = root == null ? Map.of() : mapping(root, "gateway.yaml",
                     "listen", "threads", "admin", "registry", "cache", "upstreams", "block", "ip-hosts", "timeouts",
                     "limits", "tls", "http2");
+            top.forEach((key, node) -> keyPath(node, key));
             Map<String, Node> http2 = section(top, "http2", "max-concurrent-streams");
             int maxStreams = (int) integer(http2.get("max-concurrent-streams"), 128, 1, 10_000);
             Map<String, Node> listen = section(top, "listen", "http", "https", "proxy-protocol");
             Map<String, Node> admin = section(top, "admin", "listen", "token");
-            Map<String, Node> registry = section(top, "registry", "path", "watch");
+            Map<String, Node> registry = section(top, "registry", "path", "watch", "url", "poll");
             Map<String, Node> cache = section(top, "cache", "maximum-size");
             Map<String, Node> block = section(top, "block", "mode", "status", "redirect-url", "page");
             Map<String, Node> timeouts = section(top, "timeouts", "connect", "response", "idle", "header", "drain");
@@ -97,6 +98,11 @@ public final class ConfigLoader {
             }
             Path registryPath = path(registry.get("path"), "registry.yaml");
             boolean watch = bool(registry.get("watch"), true);
+            java.net.URI registryUrl = registryUrl(registry.get("url"));
+            Duration poll = duration(registry.get("poll"), Duration.ofSeconds(30));
+            if (registry.get("poll") != null && registryUrl == null) {
+                error(registry.get("poll"), "registry.poll is given but registry.url is not: poll what?");
+            }
             long cacheSize = integer(cache.get("maximum-size"), 100_000, 0, Integer.MAX_VALUE);
             Map<String, List<InetSocketAddress>> upstreams = upstreams(top.get("upstreams"));
 
@@ -153,7 +159,7 @@ public final class ConfigLoader {
             }
             return new GatewayConfig(file, new GatewayConfig.Listen(http, https, proxyProtocol), tls,
                     new GatewayConfig.Http2(maxStreams), threads,
-                    new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch),
+                    new GatewayConfig.Admin(adminListen, token), new GatewayConfig.RegistrySource(registryPath, watch, registryUrl, poll),
                     cacheSize, upstreams, new GatewayConfig.Block(mode, status, redirectUrl, page), ipForward,
                     new GatewayConfig.Timeouts(connect, response, idle, header, drain),
                     new GatewayConfig.Limits(maxHeader, maxConnections, underscores, requestBuffer, minBodyRate));
@@ -223,6 +229,7 @@ public final class ConfigLoader {
                 return null;
             }
             Map<String, Node> tls = mapping(node, "tls", "certificates", "no-sni", "protocols");
+            tls.forEach((key, value) -> keyPath(value, "tls." + key));
             if (https == null) {
                 error(node, "tls is given but listen.https is not: say where HTTPS listens, or remove tls");
             }
@@ -260,7 +267,28 @@ public final class ConfigLoader {
 
         private Map<String, Node> section(Map<String, Node> top, String key, String... allowed) {
             Node node = top.get(key);
-            return node == null ? Map.of() : mapping(node, key, allowed);
+            Map<String, Node> values = node == null ? Map.of() : mapping(node, key, allowed);
+            values.forEach((name, value) -> keyPath(value, key + "." + name));
+            return values;
+        }
+
+        /** {@code registry.url}: an absolute http(s) URL, or null when not given. */
+        private java.net.URI registryUrl(Node node) {
+            String v = value(node, null);
+            if (v == null || v.isEmpty()) {
+                return null;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(v);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                        && uri.getRawUserInfo() == null) {
+                    return uri;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            error(node, "expected an absolute http:// or https:// URL without user:password@, not '" + v + "'");
+            return null;
         }
 
         private Map<String, Node> mapping(Node node, String what, String... allowed) {

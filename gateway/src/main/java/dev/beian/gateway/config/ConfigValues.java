@@ -21,6 +21,8 @@ abstract class ConfigValues extends NodeReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)(B|KiB|MiB|GiB)?");
 
     private final Function<String, String> env;
+    /** Each value node's key path ({@code block.status}), so that every message names the key it is about. */
+    private final java.util.IdentityHashMap<Node, String> keyPaths = new java.util.IdentityHashMap<>();
 
     ConfigValues(Function<String, String> env) {
         super(0);
@@ -153,12 +155,18 @@ abstract class ConfigValues extends NodeReader {
         return bytes(node, v.substring(0, v.length() - 2), def, 1, 1L << 40);
     }
 
+    /** Remembers that {@code node} is the value of the key at {@code path}. */
+    void keyPath(Node node, String path) {
+        keyPaths.put(node, path);
+    }
+
     @Override
     public void error(Node node, String message) {
         if (node == null) {
             errors().add(new YamlError(1, 1, message));
-        } else {
-            super.error(node, message);
+            return;
         }
+        String path = keyPaths.get(node);
+        super.error(node, path == null || message.startsWith(path) ? message : path + ": " + message);
     }
 }

@@ -50,8 +50,11 @@ public record GatewayConfig(
     public record Admin(InetSocketAddress listen, String token) {
     }
 
-    /** {@code registry}: the file, and whether its changes are watched. */
-    public record RegistrySource(Path path, boolean watch) {
+    /**
+     * {@code registry}: the file, whether its changes are watched, and the fleet source it is fetched from
+     * every {@code poll} ({@code url} null: none; the file is then the last valid copy, SPEC §11).
+     */
+    public record RegistrySource(Path path, boolean watch, java.net.URI url, java.time.Duration poll) {
     }
 
     /** {@code block}: how a blocked request is answered; {@code page} null for the built-in page. */

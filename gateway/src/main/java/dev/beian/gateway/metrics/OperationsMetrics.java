@@ -65,7 +65,16 @@ public final class OperationsMetrics {
         AtomicLong lastSuccess = new AtomicLong(holder.current().loadedAt().getEpochSecond());
         Gauge.builder("beian_registry_last_success_timestamp_seconds", lastSuccess, AtomicLong::doubleValue)
                 .description("When a registry was last loaded successfully").register(meters);
+        AtomicLong rejected = new AtomicLong();
+        Gauge.builder("beian_registry_rejected", rejected, AtomicLong::doubleValue)
+                .description("1 while the newest registry file seen was rejected and an older one serves, else 0")
+                .register(meters);
         holder.addListener((ReloadResult result) -> {
+            if (result.rejected()) {
+                rejected.set(1);
+            } else if (result.success()) {
+                rejected.set(0); // a valid file, or the one in service seen again
+            }
             if (!result.success()) {
                 failure.increment();
             } else if (result.changed()) {

@@ -75,25 +75,29 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of(up + "treads: 2\n", "3:1", "unknown key 'treads'"),
                 Arguments.of(up + "timeouts:\n  conect: 3s\n", "4:3", "unknown key 'conect' in timeouts"),
-                Arguments.of(up + "timeouts:\n  idle: 60\n", "4:9", "expected a duration"),
+                Arguments.of(up + "timeouts:\n  idle: 60\n", "4:9", "timeouts.idle: expected a duration"),
                 Arguments.of(up + "timeouts:\n  idle: 0s\n", "4:9", "above zero"),
                 Arguments.of(up + "limits:\n  max-header-size: 16kb\n", "4:20", "expected a size"),
-                Arguments.of(up + "limits:\n  max-connections: many\n", "4:20", "expected a whole number"),
+                Arguments.of(up + "limits:\n  max-connections: many\n", "4:20", "limits.max-connections: expected a whole number"),
                 Arguments.of(up + "limits:\n  max-header-size: 99999999999999999999\n", "4:20", "expected a size"),
                 Arguments.of(up + "limits:\n  underscores-in-headers: allow\n", "4:27", "drop, pass or reject"),
                 Arguments.of(up + "limits:\n  request-buffer: 1GiB\n", "4:19", "expected a size from 0 to"),
                 Arguments.of(up + "limits:\n  min-body-rate: 1KiB\n", "4:18", "expected a rate such as 1KiB/s"),
                 Arguments.of(up + "limits:\n  min-body-rate: fast/s\n", "4:18", "expected a size"),
-                Arguments.of(up + "threads: -1\n", "3:10", "from 0 to 1024"),
+                Arguments.of(up + "threads: -1\n", "3:10", "threads: expected a number from 0 to 1024"),
                 Arguments.of(up + "block:\n  mode: banner\n", "4:9", "block.mode must be page or redirect"),
-                Arguments.of(up + "block:\n  status: 200\n", "4:11", "from 400 to 599"),
+                Arguments.of(up + "block:\n  status: 200\n", "4:11", "block.status: expected a number from 400 to 599, not 200"),
                 Arguments.of(up + "ip-hosts: allow\n", "3:11", "ip-hosts must be forward or block"),
                 Arguments.of(up + "block:\n  redirect-url: notice.example.com/blocked\n", "4:17", "must be an absolute http:// or https:// URL"),
                 Arguments.of(up + "block:\n  redirect-url: https://n.example.com/?d={domain}\n", "4:17", "only the placeholders {host} and {reason}"),
                 Arguments.of(up + "block:\n  redirect-url: \"https:///x?d={host}\"\n", "4:17", "must name a host"),
-                Arguments.of(up + "registry:\n  watch: yes\n", "4:10", "expected true or false"),
+                Arguments.of(up + "registry:\n  url: objects.example.com/registry.yaml\n", "4:8", "registry.url: expected an absolute http:// or https:// URL"),
+                Arguments.of(up + "registry:\n  url: https://user:pw@objects.example.com/r.yaml\n", "4:8", "without user:password@"),
+                Arguments.of(up + "registry:\n  poll: 30s\n", "4:9", "registry.poll is given but registry.url is not"),
+                Arguments.of(up + "registry:\n  url: https://o.example.com/r.yaml\n  poll: 30\n", "5:9", "registry.poll: expected a duration"),
+                Arguments.of(up + "registry:\n  watch: yes\n", "4:10", "registry.watch: expected true or false"),
                 Arguments.of(up + "admin:\n  listen: 0.0.0.0:9090\n", "4:11", "not a loopback address and admin.token is empty"),
-                Arguments.of(up + "admin:\n  token: ${NOPE}\n", "4:10", "environment variable NOPE is not set"),
+                Arguments.of(up + "admin:\n  token: ${NOPE}\n", "4:10", "admin.token: environment variable NOPE is not set"),
                 Arguments.of(up + "listen:\n  https: 0.0.0.0:8443\n", "4:10", "listen.https needs a tls section"),
                 Arguments.of(up + "tls:\n  certificates: .\n", "4:3", "tls is given but listen.https is not"),
                 Arguments.of(up + "listen:\n  https: 0.0.0.0:8443\ntls:\n  certificates: nowhere\n", "6:17", "is not a folder"),
@@ -148,6 +152,19 @@ class ConfigLoaderTest {
         List<Integer> lines = e.errors().stream().map(dev.beian.yaml.YamlError::line).toList();
         assertEquals(lines.stream().sorted().toList(), lines, e.errors().toString());
         assertTrue(lines.size() >= 3, e.errors().toString());
+    }
+
+    @Test
+    void aFleetSourceWithItsPollAndDefaults() throws Exception {
+        String up = "upstreams:\n  default: [127.0.0.1:3000]\n";
+        GatewayConfig c = load(up + "registry:\n  path: copy.yaml\n  url: https://o.example.com/b/registry.yaml\n"
+                + "  poll: 1m\n", Map.of());
+        assertEquals(java.net.URI.create("https://o.example.com/b/registry.yaml"), c.registry().url());
+        assertEquals(Duration.ofMinutes(1), c.registry().poll());
+        assertEquals(dir.resolve("copy.yaml"), c.registry().path());
+        GatewayConfig plain = load(up, Map.of());
+        assertEquals(null, plain.registry().url());
+        assertEquals(Duration.ofSeconds(30), plain.registry().poll());
     }
 
     @Test

@@ -1,0 +1,217 @@
+package dev.beian.gateway.fleet;
+
+import dev.beian.gateway.metrics.BuildInfo;
+import dev.beian.reload.RegistryHolder;
+import dev.beian.reload.ReloadResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The fleet source of SPEC §11: fetches {@code registry.url} every {@code registry.poll} on a thread of its
+ * own (never an event loop) and offers what it gets to the {@link RegistryHolder}, which validates it, keeps
+ * it at {@code registry.path} and swaps it in exactly as a local change.
+ *
+ * <p>Why this shape: many replicas poll one object store, so each poll is a conditional GET
+ * ({@code If-None-Match} with the last ETag: an unchanged 50 MB file costs a 304) and asks for gzip. A
+ * fetch that fails (server gone, HTTP error, a body cut short, over {@link #MAX_BYTES}) changes nothing:
+ * the copy in service keeps serving and the failure is counted. An invalid file is rejected by the holder
+ * and its ETag remembered, so the same bad file is not re-validated (and its errors re-logged) every poll.
+ */
+public final class RegistryFetcher implements AutoCloseable {
+    /** A registry above this is refused: some 5 million domains; a runaway or hostile body stops here. */
+    static final int MAX_BYTES = 256 << 20;
+    /** A fetch (head and body) that takes longer than this is abandoned. */
+    static final Duration FETCH_TIMEOUT = Duration.ofMinutes(2);
+    private static final String TRIGGER = "fetch";
+
+    private final URI url;
+    private final RegistryHolder holder;
+    private final Clock clock;
+    private final HttpClient client;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "registry-fetch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Counter changed;
+    private final Counter unchanged;
+    private final Counter rejected;
+    private final Counter failed;
+    private final AtomicLong lastSuccess = new AtomicLong();
+    private String etag; // of the last body offered to the holder, valid or not; only the fetch thread
+    private ScheduledFuture<?> polling;
+
+    public RegistryFetcher(URI url, RegistryHolder holder, MeterRegistry meters, Clock clock) {
+        this.url = url;
+        this.holder = holder;
+        this.clock = clock;
+        this.client = client();
+        this.changed = fetches(meters, "changed");
+        this.unchanged = fetches(meters, "unchanged");
+        this.rejected = fetches(meters, "rejected");
+        this.failed = fetches(meters, "failed");
+        Gauge.builder("beian_registry_fetch_last_success_timestamp_seconds", lastSuccess, AtomicLong::doubleValue)
+                .description("When registry.url last answered (a new file, the same file or 304), 0 before")
+                .register(meters);
+    }
+
+    private static Counter fetches(MeterRegistry meters, String result) {
+        return Counter.builder("beian_registry_fetches").tag("result", result)
+                .description("Fetches of registry.url by result: changed (a new registry swapped in), unchanged "
+                        + "(304 or the same bytes), rejected (invalid file), failed (no file)")
+                .register(meters);
+    }
+
+    /** Fetches now, then every {@code poll} after each fetch ends. */
+    public void start(Duration poll) {
+        polling = thread.scheduleWithFixedDelay(this::poll, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One poll: fetch, offer, count. Never throws (a scheduled task that throws is never run again). */
+    void poll() {
+        Fetched fetched;
+        try {
+            fetched = fetch(client, url, etag);
+        } catch (IOException e) {
+            failed.increment();
+            holder.reportFailure(TRIGGER, "cannot fetch " + url + ": " + describe(e));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            failed.increment();
+            holder.reportFailure(TRIGGER, "cannot fetch " + url + ": " + e);
+            return;
+        }
+        lastSuccess.set(clock.millis() / 1000);
+        if (fetched.bytes() == null) {
+            unchanged.increment();
+            return;
+        }
+        ReloadResult result = holder.offer(fetched.bytes(), TRIGGER, url.toString());
+        if (result.rejected()) {
+            rejected.increment();
+            etag = fetched.etag();
+        } else if (!result.success()) {
+            failed.increment(); // valid, but no copy could be kept: try again next poll
+        } else {
+            (result.changed() ? changed : unchanged).increment();
+            etag = fetched.etag();
+        }
+    }
+
+    /** What went wrong, in words: the JDK's connection errors often carry no message at all. */
+    static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused or unreachable";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A body, or null bytes for 304 Not Modified; with the response's ETag (null when none). */
+    record Fetched(byte[] bytes, String etag) {
+    }
+
+    /**
+     * One GET of the registry, for the first start of a replica that keeps no copy yet; an error when the
+     * server does not answer 200 with a whole body.
+     */
+    public static byte[] fetchOnce(URI url) throws IOException, InterruptedException {
+        try {
+            return fetch(client(), url, null).bytes();
+        } catch (IOException e) {
+            throw new IOException(describe(e), e);
+        }
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL) // never from https down to http
+                .build();
+    }
+
+    static Fetched fetch(HttpClient client, URI url, String etag) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(FETCH_TIMEOUT)
+                .header("Accept-Encoding", "gzip")
+                .header("User-Agent", "beian-gateway/" + BuildInfo.version());
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        // the request's timeout ends with the response head: a body that stalls is cut off by this watchdog
+        Thread reader = Thread.currentThread();
+        AtomicBoolean late = new AtomicBoolean();
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
+            late.set(true);
+            reader.interrupt();
+        }, CompletableFuture.delayedExecutor(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            return fetch(client, request.build(), etag);
+        } catch (IOException | InterruptedException e) {
+            if (late.get()) {
+                throw new IOException("no whole answer within " + FETCH_TIMEOUT.toSeconds() + " s");
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+            if (late.get()) {
+                Thread.interrupted(); // the watchdog's interrupt ends here, not in the next poll
+            }
+        }
+    }
+
+    private static Fetched fetch(HttpClient client, HttpRequest request, String etag)
+            throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 304 && etag != null) {
+                return new Fetched(null, etag);
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " (expected 200)");
+            }
+            boolean gzip = response.headers().firstValue("Content-Encoding")
+                    .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+            byte[] bytes = readLimited(gzip ? new GZIPInputStream(body, 64 << 10) : body);
+            return new Fetched(bytes, response.headers().firstValue("ETag").orElse(null));
+        }
+    }
+
+    /** The whole stream, or an error past {@link #MAX_BYTES} (also a gzip body that inflates past it). */
+    private static byte[] readLimited(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException("the registry is over " + (MAX_BYTES >> 20) + " MiB; refused");
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        if (polling != null) {
+            polling.cancel(true);
+        }
+        thread.shutdownNow();
+    }
+}
