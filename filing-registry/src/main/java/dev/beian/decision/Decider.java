@@ -54,11 +54,14 @@ public final class Decider {
         if (rawHost == null) {
             return decideUncached(registry, null, clock.millis());
         }
-        Cached cached = cache.getIfPresent(rawHost);
-        if (cached != null && cached.registry == registry
+        // get with a loader, not getIfPresent and put: Caffeine counts a load per entry made, which is what
+        // Micrometer reports as cache_puts_total (a put of its own is counted nowhere)
+        Cached cached = cache.get(rawHost, host -> new Cached(registry, decideUncached(registry, host, clock.millis())));
+        if (cached.registry == registry
                 && (cached.decision.validUntilMillis() == Long.MAX_VALUE || !cached.decision.isStaleAt(clock.millis()))) {
             return cached.decision;
         }
+        // made under another registry (a request that began before a swap), or past its access-until
         Decision decision = decideUncached(registry, rawHost, clock.millis());
         cache.put(rawHost, new Cached(registry, decision));
         return decision;

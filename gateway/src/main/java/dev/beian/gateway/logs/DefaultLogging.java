@@ -4,7 +4,6 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
@@ -60,15 +59,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     }
 
     private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
-        JsonEncoder encoder = new JsonEncoder();
+        FlatJsonEncoder encoder = new FlatJsonEncoder();
         encoder.setContext(context);
-        encoder.setWithFormattedMessage(true);
-        encoder.setWithMessage(false);
-        encoder.setWithArguments(false);
-        encoder.setWithContext(false);
-        encoder.setWithSequenceNumber(false);
-        encoder.setWithNanoseconds(false);
-        encoder.setWithMDC(false);
         encoder.start();
         return encoder;
     }

@@ -1,5 +1,6 @@
 package dev.beian.gateway.logs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.Main;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +55,30 @@ class DefaultLoggingTest {
             assertTrue(!lines.isEmpty(), "no start line: " + Files.readString(dir.resolve("out.log")));
             String line = lines.get(0);
             if (format.equals("json")) {
-                assertTrue(line.startsWith("{") && line.contains("\"level\":\"INFO\"")
-                        && line.contains("\"loggerName\":\"dev.beian.gateway.Gateway\""), line);
+                Map<String, Object> start = new org.yaml.snakeyaml.Yaml().load(line); // JSON is YAML
+                assertEquals("INFO", start.get("level"), line);
+                assertEquals("dev.beian.gateway.Gateway", start.get("logger"), line);
+                // an access line: one flat object, typed values, ISO-8601 time (issue 11)
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: nope.cn\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getInputStream().readAllBytes();
+                }
+                String accessLine = null;
+                while (accessLine == null && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                    String written = Files.readString(dir.resolve("out.log"));
+                    accessLine = Arrays.stream(written.substring(0, written.lastIndexOf('\n') + 1).split("\n"))
+                            .filter(l -> l.contains("\"logger\":\"beian.access\"")).findFirst().orElse(null);
+                }
+                assertTrue(accessLine != null, "no access line: " + Files.readString(dir.resolve("out.log")));
+                Map<String, Object> access = new org.yaml.snakeyaml.Yaml().load(accessLine);
+                assertEquals(451, access.get("status"), accessLine);
+                assertEquals("nope.cn", access.get("host"), accessLine);
+                assertEquals("unfiled", access.get("outcome"), accessLine);
+                assertTrue(access.containsKey("upstream") && access.get("upstream") == null, accessLine);
+                assertTrue(access.get("duration_ms") instanceof Double, accessLine);
+                assertTrue(String.valueOf(access.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z"), accessLine);
             } else {
                 assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-][0-9:]+) INFO  \\[main\\] "
                         + "d\\.beian\\.gateway\\.Gateway - beian-gateway listening on .*"), line);
