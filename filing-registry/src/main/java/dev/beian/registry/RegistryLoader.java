@@ -211,7 +211,7 @@ public final class RegistryLoader {
         try {
             root = yaml().compose(new StringReader(text));
         } catch (YAMLException e) {
-            entries.syntaxError(e);
+            entries.syntaxError(e, text);
             return entries;
         }
         if (root == null) {

@@ -39,13 +39,27 @@ public class NodeReader {
         errors.add(new YamlError(line(node), column(node), message));
     }
 
-    /** A SnakeYAML syntax error, at its mark. */
-    public void syntaxError(YAMLException e) {
+    /**
+     * A SnakeYAML syntax error at its mark, said in the editor's terms ({@link YamlSyntax}) with the key path
+     * of the place in {@code text}, the text that was composed.
+     */
+    public void syntaxError(YAMLException e, String text) {
         if (e instanceof MarkedYAMLException marked) {
-            Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
             String problem = marked.getProblem() != null ? marked.getProblem() : marked.getMessage();
-            errors.add(mark == null ? new YamlError(1, 1, "YAML syntax: " + problem)
-                    : new YamlError(mark.getLine() + 1 + lineOffset, mark.getColumn() + 1, "YAML syntax: " + problem));
+            Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+            if (marked.getContextMark() != null && problem != null && (problem.contains("could not find expected ':'")
+                    || problem.contains("expected ',' or ']'") || problem.contains("expected ',' or '}'"))) {
+                // where the mistake was made (the line without its ':', the '[' never closed), not where
+                // SnakeYAML noticed it, often a line or more below
+                mark = marked.getContextMark();
+            }
+            if (mark == null) {
+                errors.add(new YamlError(1, 1, "YAML syntax: " + YamlSyntax.explain(problem)));
+                return;
+            }
+            String path = YamlSyntax.keyPathAt(text, mark.getLine() + 1);
+            errors.add(new YamlError(mark.getLine() + 1 + lineOffset, mark.getColumn() + 1, "YAML syntax: "
+                    + YamlSyntax.explain(problem) + (path.isEmpty() ? "" : " (in " + path + ")")));
         } else {
             errors.add(new YamlError(1, 1, "YAML: " + e.getMessage()));
         }

@@ -148,6 +148,8 @@ class RegistryLoaderTest {
                         "a port is not allowed"),
                 Arguments.of("same domain twice in one website", head + site + "        domains: [a.cn, A.CN.]\n        access: here\n", "7:25",
                         "domain a.cn is listed twice (first at line 7)"),
+                Arguments.of("an IDN twice, once as punycode", head + site + "        domains: [示例.中国, xn--fsq092h.xn--fiqs8s]\n        access: here\n", "7:26",
+                        "domain 示例.中国 (xn--fsq092h.xn--fiqs8s) is listed twice (first at line 7)"),
                 Arguments.of("unknown upstream", head + site + "        domains: [a.cn]\n        access: here\n        upstream: nowhere\n",
                         "9:19", "upstream 'nowhere' is not defined in gateway.yaml (defined: default, shop)"),
                 Arguments.of("duplicate key", head + site + "        domains: [a.cn]\n        access: here\n        access: here\n",

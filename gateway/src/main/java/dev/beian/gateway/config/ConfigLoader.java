@@ -66,7 +66,7 @@ public final class ConfigLoader {
                 options.setAllowDuplicateKeys(false);
                 root = TextYaml.create(options).compose(new StringReader(text)); // values typed here, not by YAML
             } catch (YAMLException e) {
-                syntaxError(e);
+                syntaxError(e, text);
                 throw new InvalidConfigException(file.toString(), errors());
             }
             Map<String, Node> top = root == null ? Map.of() : mapping(root, "gateway.yaml",
