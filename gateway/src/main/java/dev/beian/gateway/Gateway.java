@@ -17,8 +17,6 @@ import dev.beian.gateway.proxy.Upstreams;
 import dev.beian.gateway.tls.Certificates;
 import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
-import dev.beian.registry.CompiledRegistry;
-import dev.beian.registry.RegistryLoader;
 import dev.beian.gateway.fleet.RegistryFetcher;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.RegistryWatcher;
@@ -34,12 +32,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -71,24 +66,6 @@ public final class Gateway implements AutoCloseable {
     private final ForkJoinPool reloadPool;
     private volatile boolean ready;
 
-    /**
-     * Where the compiled registry is kept: {@code -Dbeian.compiled-registry=PATH}, {@code =off} for nowhere,
-     * else a private folder under the temporary directory ({@link CompiledRegistry#defaultLocation}).
-     */
-    static Path compiledLocation(Path registry) {
-        String chosen = System.getProperty("beian.compiled-registry", "");
-        if (chosen.equals("off")) {
-            return null;
-        }
-        Path location = chosen.isEmpty() ? CompiledRegistry.defaultLocation(registry) : Path.of(chosen);
-        if (location == null) {
-            log.warn("no compiled registry: {}/beian-gateway-{} cannot be made a folder of this user's alone; "
-                    + "restarts parse the registry in full (-Dbeian.compiled-registry=PATH to choose a place)",
-                    System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
-        }
-        return location;
-    }
-
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InvalidRegistryException, InvalidCertificatesException,
             InterruptedException {
         this.config = config;
@@ -97,7 +74,7 @@ public final class Gateway implements AutoCloseable {
         ProcessMemory.install();
         // the registry loads on a thread of its own while the rest is set up: a restart on a compiled
         // registry is mostly class loading and file reading, and the two overlap on two cores
-        CompletableFuture<RegistryHolder> loading = loadRegistry(config, clock);
+        CompletableFuture<RegistryHolder> loading = RegistryStart.begin(config, clock, reloadPool);
         Certificates certificates;
         try {
             this.transport = Transport.select();
@@ -108,12 +85,12 @@ public final class Gateway implements AutoCloseable {
             certificates = config.tls() == null ? null
                     : Certificates.load(config.tls().certificates(), config.tls().protocols());
         } catch (InvalidCertificatesException | RuntimeException e) {
-            awaitRegistry(loading).close(); // a bad registry is reported first, as it always was
+            RegistryStart.await(loading).close(); // a bad registry is reported first, as it always was
             shutdown(reloadPool);
             throw e;
         }
         try {
-            this.registry = awaitRegistry(loading);
+            this.registry = RegistryStart.await(loading);
         } catch (IOException | InvalidRegistryException | RuntimeException e) {
             shutdown(reloadPool);
             throw e;
@@ -187,6 +164,10 @@ public final class Gateway implements AutoCloseable {
         }
         this.certificateWatcher = cw;
         if (config.registry().url() != null) {
+            if ("http".equals(config.registry().url().getScheme())) {
+                log.warn("registry.url {} is plain http: anyone on the network path can change what is filed; "
+                        + "use https outside a trusted network", config.registry().url());
+            }
             fetcher = new RegistryFetcher(config.registry().url(), registry, meters, clock);
             fetcher.start(config.registry().poll()); // the first fetch at once: the copy kept may be old
             Duration poll = config.registry().poll();
@@ -201,63 +182,6 @@ public final class Gateway implements AutoCloseable {
                 server.localAddress(), transport.name(),
                 ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(),
                 admin.address(), config.registry().path(), registry.current().domainCount());
-    }
-
-    /** The first load, on a thread of its own with all cores to compose on (nothing is served yet). */
-    private CompletableFuture<RegistryHolder> loadRegistry(GatewayConfig config, Clock clock) {
-        CompletableFuture<RegistryHolder> loading = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            ForkJoinPool firstLoad = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-            try {
-                Path path = config.registry().path();
-                RegistryLoader first = new RegistryLoader(config.upstreams().keySet(), clock, firstLoad);
-                RegistryLoader reloads = new RegistryLoader(config.upstreams().keySet(), clock, reloadPool);
-                if (config.registry().url() != null && !Files.exists(path)) {
-                    // a replica's first start: no copy kept yet, so nothing to serve until the source answers
-                    log.info("no registry at {} yet: fetching {}", path, config.registry().url());
-                    byte[] bytes;
-                    try {
-                        bytes = RegistryFetcher.fetchOnce(config.registry().url());
-                    } catch (IOException e) {
-                        throw new IOException("no registry at " + path + " and registry.url "
-                                + config.registry().url() + " cannot be fetched: " + e.getMessage(), e);
-                    }
-                    loading.complete(RegistryHolder.loadFetched(bytes, config.registry().url().toString(), path,
-                            first, reloads, clock, compiledLocation(path)));
-                    return;
-                }
-                loading.complete(RegistryHolder.load(path, first, reloads, clock, compiledLocation(path)));
-            } catch (Throwable t) {
-                loading.completeExceptionally(t);
-            } finally {
-                firstLoad.shutdown();
-            }
-        }, "registry-load");
-        thread.setDaemon(true);
-        thread.start();
-        return loading;
-    }
-
-    private static RegistryHolder awaitRegistry(CompletableFuture<RegistryHolder> loading)
-            throws IOException, InvalidRegistryException, InterruptedException {
-        try {
-            return loading.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof InvalidRegistryException invalid) {
-                throw invalid;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
     }
 
     /** Loads the registry, binds the listener and starts serving. */

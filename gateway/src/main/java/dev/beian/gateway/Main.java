@@ -191,7 +191,7 @@ public final class Main {
     private static Registry loadRegistry(Path file, Set<String> upstreams, Path served) throws Failure {
         try {
             RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC());
-            Path compiled = Gateway.compiledLocation(served);
+            Path compiled = RegistryStart.compiledLocation(served);
             Registry previous = compiled == null ? null : loader.openCompiled(compiled);
             return loader.parse(Files.readAllBytes(file), file, previous);
         } catch (InvalidRegistryException | IOException e) {
