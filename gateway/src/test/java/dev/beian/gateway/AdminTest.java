@@ -188,6 +188,10 @@ class AdminTest {
             assertTrue(body.contains(name), name + " missing");
         }
         assertFalse(body.contains("cache-me"), "no label carries a host name");
+        assertTrue(metric(body, "cache_puts_total{cache=\"host_decisions\"}") >= 1, "a decision made is a put counted");
+        assertTrue(body.lines().filter(l -> l.startsWith("netty_allocator")).noneMatch(l -> l.contains("id=\"")),
+                "no label that changes at every start (Micrometer tags the allocator with its identity hash code)");
+        assertTrue(body.contains("beian_registry_rejected 0.0"), "a registry that was never rejected");
         long buckets = body.lines().filter(l -> l.startsWith("beian_request_duration_seconds_bucket{outcome=\"forwarded\""))
                 .filter(l -> !l.contains("le=\"+Inf\"")).count();
         assertTrue(buckets >= 8 && buckets <= 16, "SPEC §9: at most 16 fixed buckets, found " + buckets);
@@ -217,8 +221,13 @@ class AdminTest {
             assertEquals("{\"errors\":[{\"line\":17,\"column\":17,\"message\":\"access must be here, provisional, "
                     + "elsewhere or withdrawn, not 'sometimes'\"}]}\n", bad.body());
             assertEquals(200, SignalsTest.status(gateway.fixture().port(), "new-site.cn", "/echo"), "the old registry keeps serving");
-            assertEquals(failures + 1, metric(admin("GET", "/metrics", false).body(),
-                    "beian_registry_reloads_total{result=\"failure\"}"));
+            String after = admin("GET", "/metrics", false).body();
+            assertEquals(failures + 1, metric(after, "beian_registry_reloads_total{result=\"failure\"}"));
+            assertEquals(1, metric(after, "beian_registry_rejected"), "SPEC §9: the newest file was rejected");
+            Files.writeString(file, original);
+            assertEquals(200, admin("POST", "/reload", true).statusCode());
+            assertEquals(0, metric(admin("GET", "/metrics", false).body(), "beian_registry_rejected"),
+                    "a valid file again");
         } finally {
             Files.writeString(file, original);
             admin("POST", "/reload", true);
