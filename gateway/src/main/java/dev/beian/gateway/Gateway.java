@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         this.reloadPool = cores >= 4 ? new ForkJoinPool(cores / 2) : null; // two cores: reloads compose on one
         ProcessMemory.install();
+        leakDetectionOffUnlessAsked();
         // the registry loads on a thread of its own while the rest is set up: a restart on a compiled
         // registry is mostly class loading and file reading, and the two overlap on two cores
         CompletableFuture<RegistryHolder> loading = RegistryStart.begin(config, clock, reloadPool);
@@ -182,6 +183,19 @@ public final class Gateway implements AutoCloseable {
                 server.localAddress(), transport.name(),
                 ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount(),
                 admin.address(), config.registry().path(), registry.current().domainCount());
+    }
+
+    /**
+     * Netty's leak detector samples one buffer in 128 by default and records a stack trace for each: some
+     * 2.5 % of the forward path's CPU in a profile, for a check that belongs in tests (they run it at
+     * {@code paranoid} and fail on any report). Off unless the operator asks for it with
+     * {@code -Dio.netty.leakDetection.level=simple} (or any level).
+     */
+    private static void leakDetectionOffUnlessAsked() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     /** Loads the registry, binds the listener and starts serving. */
