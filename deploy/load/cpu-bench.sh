@@ -47,7 +47,8 @@ nginx -c "$work/proxy.conf"
 proxy_worker=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
 
 taskset -c 1 true # fail early without taskset
-start_gateway "$jar"
+# GATEWAY_JAVA_OPTS: JVM options for an experiment (the figures in README are plain java -jar)
+start_gateway "$jar" ${GATEWAY_JAVA_OPTS:-}
 taskset -apc 1 "$gateway_pid" > /dev/null
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
