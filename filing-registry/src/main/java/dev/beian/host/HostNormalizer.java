@@ -260,4 +260,20 @@ public final class HostNormalizer {
     private static String printable(char c) {
         return c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c);
     }
+
+    /**
+     * A normalised host as its owner knows it (SPEC §7): an IDN in its Unicode form with the ASCII form beside
+     * it ({@code 示例.中国 (xn--fsq092h.xn--fiqs8s)}); an ASCII name as it is.
+     */
+    public static String shown(String asciiHost) {
+        if (!asciiHost.contains("xn--")) {
+            return asciiHost;
+        }
+        try {
+            String unicode = java.net.IDN.toUnicode(asciiHost, java.net.IDN.ALLOW_UNASSIGNED);
+            return unicode.equals(asciiHost) ? asciiHost : unicode + " (" + asciiHost + ")";
+        } catch (IllegalArgumentException e) {
+            return asciiHost;
+        }
+    }
 }

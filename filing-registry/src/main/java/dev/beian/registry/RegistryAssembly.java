@@ -61,7 +61,7 @@ final class RegistryAssembly {
                         String domain = w.domains.get(i);
                         int first = builder.domain(domain);
                         if (first >= 0) {
-                            errors.add(new YamlError(w.domainLines[i], w.domainColumns[i], "domain " + shown(domain)
+                            errors.add(new YamlError(w.domainLines[i], w.domainColumns[i], "domain " + dev.beian.host.HostNormalizer.shown(domain)
                                     + " is listed twice (first at line " + domainLines[first] + ")"));
                         } else {
                             domainLines[builder.domainCount() - 1] = w.domainLines[i];
@@ -81,22 +81,6 @@ final class RegistryAssembly {
         Integer first = lines.putIfAbsent(number, line);
         if (first != null) {
             errors.add(new YamlError(line, column, "number " + number + " is used twice (first at line " + first + ")"));
-        }
-    }
-
-    /**
-     * A domain as its owner writes it: an IDN in its Unicode form with the ASCII form beside it
-     * ({@code 示例.中国 (xn--fsq092h.xn--fiqs8s)}), since either form may be what the file says.
-     */
-    static String shown(String asciiDomain) {
-        if (!asciiDomain.contains("xn--")) {
-            return asciiDomain;
-        }
-        try {
-            String unicode = java.net.IDN.toUnicode(asciiDomain, java.net.IDN.ALLOW_UNASSIGNED);
-            return unicode.equals(asciiDomain) ? asciiDomain : unicode + " (" + asciiDomain + ")";
-        } catch (IllegalArgumentException e) {
-            return asciiDomain;
         }
     }
 }

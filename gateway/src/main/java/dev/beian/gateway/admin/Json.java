@@ -48,7 +48,8 @@ public final class Json {
         }
     }
 
-    private static void string(StringBuilder sb, String s) {
+    /** A JSON string (RFC 8259 §7), safe to embed anywhere: {@code <}, {@code >}, U+2028/9 escaped too. */
+    public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -61,7 +62,7 @@ public final class Json {
                 case '<' -> sb.append("\\u003c"); // safe to embed anywhere
                 case '>' -> sb.append("\\u003e");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

@@ -1,5 +1,6 @@
 package dev.beian.gateway.block;
 
+import dev.beian.host.HostNormalizer;
 import dev.beian.decision.BlockReason;
 import dev.beian.gateway.config.GatewayConfig;
 import io.netty.buffer.Unpooled;
@@ -65,7 +66,7 @@ public final class BlockAnswers {
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         } else {
             byte[][] parts = pages.get(reason);
-            byte[] escaped = Html.escape(builtIn ? shown(host) : host).getBytes(StandardCharsets.UTF_8);
+            byte[] escaped = Html.escape(builtIn ? HostNormalizer.shown(host) : host).getBytes(StandardCharsets.UTF_8);
             byte[] body = join(parts, escaped);
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, pageStatus, Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
@@ -78,19 +79,6 @@ public final class BlockAnswers {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    /** SPEC §7: {@code 示例.中国 (xn--fsq092h.xn--fiqs8s)}; an ASCII name as it is. */
-    static String shown(String host) {
-        if (!host.contains("xn--")) {
-            return host;
-        }
-        try {
-            String unicode = java.net.IDN.toUnicode(host, java.net.IDN.ALLOW_UNASSIGNED);
-            return unicode.equals(host) ? host : unicode + " (" + host + ")";
-        } catch (IllegalArgumentException e) {
-            return host;
-        }
     }
 
     private static byte[] join(byte[][] parts, byte[] host) {

@@ -7,6 +7,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import dev.beian.gateway.admin.Json;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -56,7 +57,7 @@ public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     private static void field(StringBuilder json, String key, Object value) {
         json.append(',');
-        string(json, key);
+        Json.string(json, key);
         json.append(':');
         if (value == null) {
             json.append("null");
@@ -65,30 +66,7 @@ public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
                 && !(number instanceof Float f && !Float.isFinite(f))) {
             json.append(value);
         } else {
-            string(json, value.toString());
+            Json.string(json, value.toString());
         }
-    }
-
-    /** A JSON string (RFC 8259 §7): quote, backslash and control characters escaped; the rest as it is. */
-    static void string(StringBuilder json, String s) {
-        json.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }

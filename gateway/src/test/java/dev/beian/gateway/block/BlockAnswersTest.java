@@ -69,8 +69,8 @@ class BlockAnswersTest {
 
     @Test
     void anIdnIsShownAsItsOwnerKnowsItWithTheAsciiFormBeside() {
-        assertEquals("示例.中国 (xn--fsq092h.xn--fiqs8s)", BlockAnswers.shown("xn--fsq092h.xn--fiqs8s"));
-        assertEquals("www.example.cn", BlockAnswers.shown("www.example.cn"));
-        assertEquals("xn--zz.example", BlockAnswers.shown("xn--zz.example"), "an undecodable label stays as it is");
+        assertEquals("示例.中国 (xn--fsq092h.xn--fiqs8s)", dev.beian.host.HostNormalizer.shown("xn--fsq092h.xn--fiqs8s"));
+        assertEquals("www.example.cn", dev.beian.host.HostNormalizer.shown("www.example.cn"));
+        assertEquals("xn--zz.example", dev.beian.host.HostNormalizer.shown("xn--zz.example"), "an undecodable label stays as it is");
     }
 }
