@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# HTTPS beside nginx, same certificate, one worker each, on loopback: new TLS connections per second (one
-# request on each) and HTTP/2 requests per second over kept connections, with h2load.
+# HTTPS beside nginx, same certificate, one worker each, on loopback: HTTP/2 requests per second over kept
+# connections, and new TLS connections per second (one request on each), with h2load.
 #
-#   deploy/load/tls-bench.sh [requests] [connections]
+#   deploy/load/tls-bench.sh [seconds=10] [connections=16] [rounds=3]
 #
+# h2: a 60 s warm-up of the gateway first (its JIT is still compiling the HTTP/2 and TLS paths for the first
+# 30-40 s: 3,000 req/s in the first 10 s, 13,000-15,000 from the fourth on), then rounds of `seconds` each,
+# alternating nginx and the gateway, 16 connections x 10 streams; prints each round and the median ratio.
+# The gateway runs as plain `java -jar`.
 # Starts nginx as the app (127.0.0.1:18081), nginx terminating TLS + HTTP/2 in front of it (127.0.0.1:18443),
 # and the gateway with HTTPS (127.0.0.1:18444, threads: 1). Client, proxy and app share the machine's cores:
 # compare the rows with each other. Installs nginx and h2load (nghttp2-client) if missing.
 source "$(dirname "$0")/lib.sh"
-REQUESTS=${1:-100000}
+SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-16}
+ROUNDS=${3:-3}
 need nginx h2load openssl curl
 mkdir -p "$work/certs"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.example.cn \
@@ -26,7 +31,7 @@ nginx_extra="
   }"
 start_nginx
 gateway_certs="$work/certs"
-start_gateway gateway/target/beian-gateway.jar -Xms512m -Xmx512m -XX:+UseParallelGC
+start_gateway gateway/target/beian-gateway.jar
 
 run() {
   local name=$1 port=$2
@@ -39,11 +44,28 @@ run() {
   ok=$(awk '/^requests:/ {print $8, "ok,", $10, "failed"}' <<<"$out")
   printf '| %s | %s | %s |\n' "$name" "$rps" "$ok"
 }
-echo "h2load, $(nproc) cores, $(date -u +%Y-%m-%d)"
+h2rate() { # PORT SECONDS: requests/s of h2load over kept connections
+  h2load --connect-to=127.0.0.1:"$1" -D "$2" -c "$CONNECTIONS" -m 10 https://bench.example.cn/ 2>&1 \
+    | awk '/^finished in/ {print $4}'
+}
+echo "h2load, $(nproc) cores, $(date -u +%Y-%m-%d), $CONNECTIONS connections x 10 streams, $ROUNDS rounds of ${SECONDS_PER_RUN} s"
+h2rate 18444 60 > /dev/null # the gateway's JIT warm-up
+h2rate 18443 5 > /dev/null
+echo
+echo "| round | nginx h2 req/s | gateway h2 req/s | ratio |"
+echo "| --- | --- | --- | --- |"
+ratios=()
+for r in $(seq "$ROUNDS"); do
+  n=$(h2rate 18443 "$SECONDS_PER_RUN")
+  g=$(h2rate 18444 "$SECONDS_PER_RUN")
+  ratio=$(awk -v g="$g" -v n="$n" 'BEGIN { printf "%.2f", g / n }')
+  ratios+=("$ratio")
+  echo "| $r | $n | $g | $ratio |"
+done
+echo
+echo "median ratio: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 echo
 echo "| target | requests/s | requests |"
 echo "| --- | --- | --- |"
-run "nginx, h2, $CONNECTIONS connections x 10 streams" 18443 -n "$REQUESTS" -c "$CONNECTIONS" -m 10
-run "beian-gateway, h2, $CONNECTIONS connections x 10 streams" 18444 -n "$REQUESTS" -c "$CONNECTIONS" -m 10
 run "nginx, a new TLS 1.3 connection per request" 18443 -n 2000 -c 2000 -m 1
 run "beian-gateway, a new TLS 1.3 connection per request" 18444 -n 2000 -c 2000 -m 1
