@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         leakDetectionOffUnlessAsked();
         // the registry loads on a thread of its own while the rest is set up: a restart on a compiled
         // registry is mostly class loading and file reading, and the two overlap on two cores
-        CompletableFuture<RegistryHolder> loading = RegistryStart.begin(config, clock, reloadPool);
+        CompletableFuture<RegistryStart.Started> loading = RegistryStart.begin(config, clock, reloadPool);
         Certificates certificates;
         try {
             this.transport = Transport.select();
@@ -86,12 +86,14 @@ public final class Gateway implements AutoCloseable {
             certificates = config.tls() == null ? null
                     : Certificates.load(config.tls().certificates(), config.tls().protocols());
         } catch (InvalidCertificatesException | RuntimeException e) {
-            RegistryStart.await(loading).close(); // a bad registry is reported first, as it always was
+            RegistryStart.await(loading).holder().close(); // a bad registry is reported first, as it always was
             shutdown(reloadPool);
             throw e;
         }
+        RegistryStart.Started started;
         try {
-            this.registry = RegistryStart.await(loading);
+            started = RegistryStart.await(loading);
+            this.registry = started.holder();
         } catch (IOException | InvalidRegistryException | RuntimeException e) {
             shutdown(reloadPool);
             throw e;
@@ -169,9 +171,9 @@ public final class Gateway implements AutoCloseable {
                 log.warn("registry.url {} is plain http: anyone on the network path can change what is filed; "
                         + "use https outside a trusted network", config.registry().url());
             }
-            fetcher = new RegistryFetcher(config.registry().url(), registry, meters, clock);
-            fetcher.start(config.registry().poll()); // the first fetch at once: the copy kept may be old
             Duration poll = config.registry().poll();
+            fetcher = new RegistryFetcher(config.registry().url(), registry, meters, clock);
+            fetcher.start(poll, started.fetchedEtag()); // at once: a copy kept from before may be old
             log.info("registry fetched from {} every {}, kept at {}", config.registry().url(),
                     poll.toMillis() % 1000 == 0 ? poll.toSeconds() + " s" : poll.toMillis() + " ms",
                     config.registry().path());

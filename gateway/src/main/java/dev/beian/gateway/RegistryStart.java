@@ -28,6 +28,10 @@ final class RegistryStart {
     private RegistryStart() {
     }
 
+    /** The registry in service, and the ETag of the file when it was fetched from registry.url just now. */
+    record Started(RegistryHolder holder, String fetchedEtag) {
+    }
+
     /**
      * Where the compiled registry is kept: {@code -Dbeian.compiled-registry=PATH}, {@code =off} for nowhere,
      * else a private folder under the temporary directory ({@link CompiledRegistry#defaultLocation}).
@@ -47,8 +51,8 @@ final class RegistryStart {
     }
 
     /** The first load, on a thread of its own with all cores to compose on (nothing is served yet). */
-    static CompletableFuture<RegistryHolder> begin(GatewayConfig config, Clock clock, ForkJoinPool reloadPool) {
-        CompletableFuture<RegistryHolder> loading = new CompletableFuture<>();
+    static CompletableFuture<Started> begin(GatewayConfig config, Clock clock, ForkJoinPool reloadPool) {
+        CompletableFuture<Started> loading = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             ForkJoinPool firstLoad = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
             try {
@@ -58,18 +62,20 @@ final class RegistryStart {
                 if (config.registry().url() != null && !Files.exists(path)) {
                     // a replica's first start: no copy kept yet, so nothing to serve until the source answers
                     log.info("no registry at {} yet: fetching {}", path, config.registry().url());
-                    byte[] bytes;
+                    RegistryFetcher.Fetched fetched;
                     try {
-                        bytes = RegistryFetcher.fetchOnce(config.registry().url());
+                        fetched = RegistryFetcher.fetchOnce(config.registry().url());
                     } catch (IOException e) {
                         throw new IOException("no registry at " + path + " and registry.url "
                                 + config.registry().url() + " cannot be fetched: " + e.getMessage(), e);
                     }
-                    loading.complete(RegistryHolder.loadFetched(bytes, config.registry().url().toString(), path,
-                            first, reloads, clock, compiledLocation(path)));
+                    loading.complete(new Started(RegistryHolder.loadFetched(fetched.bytes(),
+                            config.registry().url().toString(), path, first, reloads, clock, compiledLocation(path)),
+                            fetched.etag()));
                     return;
                 }
-                loading.complete(RegistryHolder.load(path, first, reloads, clock, compiledLocation(path)));
+                loading.complete(new Started(RegistryHolder.load(path, first, reloads, clock, compiledLocation(path)),
+                        null));
             } catch (Throwable t) {
                 loading.completeExceptionally(t);
             } finally {
@@ -81,7 +87,7 @@ final class RegistryStart {
         return loading;
     }
 
-    static RegistryHolder await(CompletableFuture<RegistryHolder> loading)
+    static Started await(CompletableFuture<Started> loading)
             throws IOException, InvalidRegistryException, InterruptedException {
         try {
             return loading.get();

@@ -79,8 +79,12 @@ public final class RegistryFetcher implements AutoCloseable {
                 .register(meters);
     }
 
-    /** Fetches now, then every {@code poll} after each fetch ends. */
-    public void start(Duration poll) {
+    /**
+     * Fetches now, then every {@code poll} after each fetch ends; {@code knownEtag}: the ETag of the file in
+     * service when it was itself just fetched (a replica's first start), so that the first poll is a 304.
+     */
+    public void start(Duration poll, String knownEtag) {
+        etag = knownEtag;
         polling = thread.scheduleWithFixedDelay(this::poll, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -130,16 +134,16 @@ public final class RegistryFetcher implements AutoCloseable {
     }
 
     /** A body, or null bytes for 304 Not Modified; with the response's ETag (null when none). */
-    record Fetched(byte[] bytes, String etag) {
+    public record Fetched(byte[] bytes, String etag) {
     }
 
     /**
      * One GET of the registry, for the first start of a replica that keeps no copy yet; an error when the
      * server does not answer 200 with a whole body.
      */
-    public static byte[] fetchOnce(URI url) throws IOException, InterruptedException {
+    public static Fetched fetchOnce(URI url) throws IOException, InterruptedException {
         try {
-            return fetch(client(), url, null).bytes();
+            return fetch(client(), url, null);
         } catch (IOException e) {
             throw new IOException(describe(e), e);
         }

@@ -132,6 +132,8 @@ class FleetRegistryTest {
         await("a 304 from nginx", () -> nginx.accessLog().stream().anyMatch(line -> line.contains("\" 304 ")));
         await("unchanged polls counted", () -> meter("beian_registry_fetches", "unchanged") >= 1);
         assertEquals(0, meter("beian_registry_reloads", "success"));
+        assertEquals(1, nginx.accessLog().stream().filter(line -> line.contains("\" 200 ")).count(),
+                "the file is downloaded once: the first poll already knows the first start's ETag");
 
         // a new version: swapped in and kept
         publish(v2);
