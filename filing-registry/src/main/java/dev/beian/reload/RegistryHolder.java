@@ -287,8 +287,19 @@ public final class RegistryHolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the reload thread: queued reloads are dropped, and a reload or compile under way is interrupted
+     * and waited for (up to 5 s: a stop is bounded by timeouts.drain plus this), so that nothing writes beside the registry after close returns.
+     */
     @Override
     public void close() {
         reloadThread.shutdownNow();
+        try {
+            if (!reloadThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                log.warn("the registry reload thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
