@@ -211,11 +211,17 @@ public final class RegistryFetcher implements AutoCloseable {
         return bytes;
     }
 
+    /** Stops polling; a fetch under way is interrupted and waited for (up to 5 s), as the holder's reloads are. */
     @Override
     public void close() {
         if (polling != null) {
             polling.cancel(true);
         }
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
