@@ -45,9 +45,11 @@ public final class RegistryFetcher implements AutoCloseable {
     private final RegistryHolder holder;
     private final Clock clock;
     private final HttpClient client;
+    private volatile Thread fetchThread;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "registry-fetch");
         t.setDaemon(true);
+        fetchThread = t;
         return t;
     });
     private final Counter changed;
@@ -55,7 +57,8 @@ public final class RegistryFetcher implements AutoCloseable {
     private final Counter rejected;
     private final Counter failed;
     private final AtomicLong lastSuccess = new AtomicLong();
-    private String etag; // of the last body offered to the holder, valid or not; only the fetch thread
+    /** Of the last body offered to the holder, valid or not; null: the next poll downloads whole. */
+    private volatile String etag;
     private ScheduledFuture<?> polling;
 
     public RegistryFetcher(URI url, RegistryHolder holder, MeterRegistry meters, Clock clock) {
@@ -70,6 +73,14 @@ public final class RegistryFetcher implements AutoCloseable {
         Gauge.builder("beian_registry_fetch_last_success_timestamp_seconds", lastSuccess, AtomicLong::doubleValue)
                 .description("When registry.url last answered (a new file, the same file or 304), 0 before")
                 .register(meters);
+        // a registry swapped in by another trigger (SIGHUP, POST /reload of the kept copy) says nothing of the
+        // source: judge the source's file again at the next poll, so that a file it still holds is rejected
+        // again (beian_registry_rejected) rather than hidden behind a 304
+        holder.addListener(result -> {
+            if (result.changed() && Thread.currentThread() != fetchThread) {
+                etag = null;
+            }
+        });
     }
 
     private static Counter fetches(MeterRegistry meters, String result) {

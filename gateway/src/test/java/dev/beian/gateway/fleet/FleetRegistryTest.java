@@ -152,6 +152,11 @@ class FleetRegistryTest {
         assertEquals(1, meter("beian_registry_fetches", "rejected"), "the same bad file is judged once");
         assertEquals(200, status("two.fleet.cn"));
         assertEquals(v2, Files.readString(copy), "an invalid file is never kept");
+        // a forced reload of the kept copy (SIGHUP, POST /reload) is valid, but the source still holds the bad
+        // file: the next poll judges it again instead of answering 304 for it
+        assertTrue(gateway.registry().reloadAsync("signal").get().changed()); // rejected: 0 for a moment
+        await("the source's file rejected again", () -> meter("beian_registry_rejected", null) == 1);
+        assertEquals(2, meter("beian_registry_fetches", "rejected"));
 
         // the server goes away: failures counted, v2 keeps serving
         nginx.close();
