@@ -205,9 +205,18 @@ public final class RegistryHolder implements AutoCloseable {
         return swapIn(bytes, trigger, source, true);
     }
 
-    /** Tells the listeners that a reload could not even read a file (a fetch that failed), on the calling thread. */
-    public synchronized ReloadResult reportFailure(String trigger, String message) {
-        return failed(trigger, message, message);
+    /**
+     * Tells the listeners that a reload could not even read a file (a fetch that failed), on the calling
+     * thread; logged only when {@code log} (a caller that repeats every few seconds says when it logs).
+     */
+    public synchronized ReloadResult reportFailure(String trigger, String message, boolean log) {
+        if (log) {
+            return failed(trigger, message, message);
+        }
+        ReloadResult result = new ReloadResult(current, false, RegistryDiff.NONE,
+                List.of(new YamlError(1, 1, message)), false);
+        notifyListeners(result);
+        return result;
     }
 
     private ReloadResult swapIn(byte[] bytes, String trigger, String source, boolean keepCopy) {

@@ -40,6 +40,9 @@ public final class RegistryFetcher implements AutoCloseable {
     /** A fetch (head and body) that takes longer than this is abandoned. */
     static final Duration FETCH_TIMEOUT = Duration.ofMinutes(2);
     private static final String TRIGGER = "fetch";
+    /** While the source stays away, one warning per this many failed polls (each is counted all the same). */
+    static final int FAILURES_PER_WARNING = 20;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryFetcher.class);
 
     private final URI url;
     private final RegistryHolder holder;
@@ -60,6 +63,7 @@ public final class RegistryFetcher implements AutoCloseable {
     /** Of the last body offered to the holder, valid or not; null: the next poll downloads whole. */
     private volatile String etag;
     private ScheduledFuture<?> polling;
+    private int failedInARow; // only the fetch thread
 
     public RegistryFetcher(URI url, RegistryHolder holder, MeterRegistry meters, Clock clock) {
         this.url = url;
@@ -105,16 +109,18 @@ public final class RegistryFetcher implements AutoCloseable {
         try {
             fetched = fetch(client, url, etag);
         } catch (IOException e) {
-            failed.increment();
-            holder.reportFailure(TRIGGER, "cannot fetch " + url + ": " + describe(e));
+            fetchFailed("cannot fetch " + url + ": " + describe(e));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            failed.increment();
-            holder.reportFailure(TRIGGER, "cannot fetch " + url + ": " + e);
+            fetchFailed("cannot fetch " + url + ": " + e);
             return;
+        }
+        if (failedInARow > 0) {
+            log.info("registry.url {} answers again, after {} failed poll(s)", url, failedInARow);
+            failedInARow = 0;
         }
         lastSuccess.set(clock.millis() / 1000);
         if (fetched.bytes() == null) {
@@ -131,6 +137,19 @@ public final class RegistryFetcher implements AutoCloseable {
             (result.changed() ? changed : unchanged).increment();
             etag = fetched.etag();
         }
+    }
+
+    /**
+     * Counted every time; logged the first time and then once per {@link #FAILURES_PER_WARNING} polls, so that
+     * a source away for an hour is a few lines in the log, not one every poll.
+     */
+    private void fetchFailed(String message) {
+        failed.increment();
+        failedInARow++;
+        boolean logged = failedInARow % FAILURES_PER_WARNING == 1;
+        holder.reportFailure(TRIGGER, failedInARow == 1 ? message
+                : message + " (" + failedInARow + " polls in a row; one warning per " + FAILURES_PER_WARNING + ")",
+                logged);
     }
 
     /** What went wrong, in words: the JDK's connection errors often carry no message at all. */

@@ -158,11 +158,22 @@ class FleetRegistryTest {
         await("the source's file rejected again", () -> meter("beian_registry_rejected", null) == 1);
         assertEquals(2, meter("beian_registry_fetches", "rejected"));
 
-        // the server goes away: failures counted, v2 keeps serving
+        // the server goes away: every failure counted, v2 keeps serving, the log stays calm
+        ch.qos.logback.classic.Logger holderLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(dev.beian.reload.RegistryHolder.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        holderLog.addAppender(lines);
         nginx.close();
         nginx = null;
         double failed = meter("beian_registry_fetches", "failed");
-        await("failed fetches counted", () -> meter("beian_registry_fetches", "failed") > failed + 1);
+        double reloadFailures = meter("beian_registry_reloads", "failure");
+        await("failed fetches counted", () -> meter("beian_registry_fetches", "failed") >= failed + 5);
+        holderLog.detachAppender(lines);
+        assertTrue(meter("beian_registry_reloads", "failure") >= reloadFailures + 5, "each one a reload failure too");
+        assertEquals(1, lines.list.stream().filter(e -> e.getFormattedMessage().contains("cannot fetch")).count(),
+                "one warning while the source stays away, not one per poll: " + lines.list);
         assertEquals(200, status("two.fleet.cn"));
 
         // the replica restarts while the server is still away: it serves its kept copy
