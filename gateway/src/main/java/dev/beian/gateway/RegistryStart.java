@@ -62,20 +62,23 @@ final class RegistryStart {
                 if (config.registry().url() != null && !Files.exists(path)) {
                     // a replica's first start: no copy kept yet, so nothing to serve until the source answers
                     log.info("no registry at {} yet: fetching {}", path, config.registry().url());
-                    RegistryFetcher.Fetched fetched;
-                    try {
-                        fetched = RegistryFetcher.fetchOnce(config.registry().url());
-                    } catch (IOException e) {
-                        throw new IOException("no registry at " + path + " and registry.url "
-                                + config.registry().url() + " cannot be fetched: " + e.getMessage(), e);
-                    }
-                    loading.complete(new Started(RegistryHolder.loadFetched(fetched.bytes(),
-                            config.registry().url().toString(), path, first, reloads, clock, compiledLocation(path)),
-                            fetched.etag()));
+                    loading.complete(fetchFirst(config, path, first, reloads, clock, "no registry at " + path));
                     return;
                 }
-                loading.complete(new Started(RegistryHolder.load(path, first, reloads, clock, compiledLocation(path)),
-                        null));
+                try {
+                    loading.complete(new Started(RegistryHolder.load(path, first, reloads, clock,
+                            compiledLocation(path)), null));
+                } catch (InvalidRegistryException e) {
+                    if (config.registry().url() == null) {
+                        throw e;
+                    }
+                    // the copy kept no longer fits this configuration (an upstream it names was removed, say):
+                    // the source may already hold the file that does
+                    log.warn("the registry kept at {} is not valid for this configuration ({}); fetching {}", path,
+                            e.errors().get(0).format(path.toString()), config.registry().url());
+                    loading.complete(fetchFirst(config, path, first, reloads, clock,
+                            "the registry kept at " + path + " is not valid"));
+                }
             } catch (Throwable t) {
                 loading.completeExceptionally(t);
             } finally {
@@ -85,6 +88,21 @@ final class RegistryStart {
         thread.setDaemon(true);
         thread.start();
         return loading;
+    }
+
+    /** The registry fetched from registry.url, validated, kept at {@code path} and served; or why not. */
+    private static Started fetchFirst(GatewayConfig config, Path path, RegistryLoader first, RegistryLoader reloads,
+                                      Clock clock, String why) throws IOException, InvalidRegistryException,
+            InterruptedException {
+        RegistryFetcher.Fetched fetched;
+        try {
+            fetched = RegistryFetcher.fetchOnce(config.registry().url());
+        } catch (IOException e) {
+            throw new IOException(why + " and registry.url " + config.registry().url() + " cannot be fetched: "
+                    + e.getMessage(), e);
+        }
+        return new Started(RegistryHolder.loadFetched(fetched.bytes(), config.registry().url().toString(), path,
+                first, reloads, clock, compiledLocation(path)), fetched.etag());
     }
 
     static Started await(CompletableFuture<Started> loading)

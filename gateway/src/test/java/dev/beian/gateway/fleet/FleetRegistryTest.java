@@ -193,6 +193,19 @@ class FleetRegistryTest {
     }
 
     @Test
+    void aKeptCopyThatNoLongerFitsTheConfigurationIsReplacedFromTheSource() throws Exception {
+        // kept under an older gateway.yaml that had an upstream "old"; this one has not
+        Path copy = Files.createDirectories(replica.resolve("copy")).resolve("registry.yaml");
+        Files.writeString(copy, registry("one.fleet.cn").replace("access: here", "access: here\n        upstream: old"));
+        String v1 = registry("one.fleet.cn", "two.fleet.cn");
+        publish(v1);
+        nginx = new Nginx(published, nginxPort);
+        gateway = startGateway();
+        assertEquals(200, status("two.fleet.cn"));
+        assertEquals(v1, Files.readString(copy), "the source's file is kept instead");
+    }
+
+    @Test
     void aFirstStartWithoutTheSourceFailsAndSaysWhy() throws Exception {
         try {
             gateway = startGateway();
