@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
@@ -39,6 +38,11 @@ public final class RegistryFetcher implements AutoCloseable {
     static final int MAX_BYTES = 256 << 20;
     /** A fetch (head and body) that takes longer than this is abandoned. */
     static final Duration FETCH_TIMEOUT = Duration.ofMinutes(2);
+
+    /** How much a fetch may bring and how long it may take (smaller in tests). */
+    record Limits(int maxBytes, Duration timeout) {
+        static final Limits DEFAULT = new Limits(MAX_BYTES, FETCH_TIMEOUT);
+    }
     private static final String TRIGGER = "fetch";
     /** While the source stays away, one warning per this many failed polls (each is counted all the same). */
     static final int FAILURES_PER_WARNING = 20;
@@ -48,6 +52,7 @@ public final class RegistryFetcher implements AutoCloseable {
     private final RegistryHolder holder;
     private final Clock clock;
     private final HttpClient client;
+    private final Limits limits;
     private volatile Thread fetchThread;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "registry-fetch");
@@ -66,6 +71,11 @@ public final class RegistryFetcher implements AutoCloseable {
     private int failedInARow; // only the fetch thread
 
     public RegistryFetcher(URI url, RegistryHolder holder, MeterRegistry meters, Clock clock) {
+        this(url, holder, meters, clock, Limits.DEFAULT);
+    }
+
+    RegistryFetcher(URI url, RegistryHolder holder, MeterRegistry meters, Clock clock, Limits limits) {
+        this.limits = limits;
         this.url = url;
         this.holder = holder;
         this.clock = clock;
@@ -107,7 +117,7 @@ public final class RegistryFetcher implements AutoCloseable {
     void poll() {
         Fetched fetched;
         try {
-            fetched = fetch(client, url, etag);
+            fetched = fetch(client, url, etag, limits);
         } catch (IOException e) {
             fetchFailed("cannot fetch " + url + ": " + describe(e));
             return;
@@ -173,7 +183,7 @@ public final class RegistryFetcher implements AutoCloseable {
      */
     public static Fetched fetchOnce(URI url) throws IOException, InterruptedException {
         try {
-            return fetch(client(), url, null);
+            return fetch(client(), url, null, Limits.DEFAULT);
         } catch (IOException e) {
             throw new IOException(describe(e), e);
         }
@@ -186,57 +196,106 @@ public final class RegistryFetcher implements AutoCloseable {
                 .build();
     }
 
-    static Fetched fetch(HttpClient client, URI url, String etag) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(FETCH_TIMEOUT)
+    static Fetched fetch(HttpClient client, URI url, String etag, Limits limits)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(limits.timeout())
                 .header("Accept-Encoding", "gzip")
                 .header("User-Agent", "beian-gateway/" + BuildInfo.version());
         if (etag != null) {
             request.header("If-None-Match", etag);
         }
-        // the request's timeout ends with the response head: a body that stalls is cut off by this watchdog
-        Thread reader = Thread.currentThread();
-        AtomicBoolean late = new AtomicBoolean();
-        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-            late.set(true);
-            reader.interrupt();
-        }, CompletableFuture.delayedExecutor(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        // the request's own timeout ends with the response head, and a blocked read of the JDK's body stream
+        // wakes for neither interrupt nor close: the body is gathered by LimitedBody, the whole answer waited
+        // for with a deadline, and the exchange cancelled when it passes
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request.build(),
+                info -> info.statusCode() == 200 ? new LimitedBody(limits.maxBytes(), info)
+                        : HttpResponse.BodySubscribers.replacing(null));
+        HttpResponse<byte[]> response;
         try {
-            return fetch(client, request.build(), etag);
-        } catch (IOException | InterruptedException e) {
-            if (late.get()) {
-                throw new IOException("no whole answer within " + FETCH_TIMEOUT.toSeconds() + " s");
-            }
+            response = answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw new IOException("no whole answer within " + limits.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
             throw e;
-        } finally {
-            watchdog.cancel(false);
-            if (late.get()) {
-                Thread.interrupted(); // the watchdog's interrupt ends here, not in the next poll
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        if (response.statusCode() == 304 && etag != null) {
+            return new Fetched(null, etag);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " (expected 200)");
+        }
+        boolean gzip = response.headers().firstValue("Content-Encoding")
+                .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+        byte[] bytes = gzip ? readLimited(new GZIPInputStream(new java.io.ByteArrayInputStream(response.body()),
+                64 << 10), limits.maxBytes()) : response.body();
+        return new Fetched(bytes, response.headers().firstValue("ETag").orElse(null));
+    }
+
+    /**
+     * A 200's body, gathered up to {@code max} bytes (past that the exchange is cancelled and the fetch
+     * fails) into one array sized from Content-Length where it is given: a 50 MB registry is not copied again.
+     */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private byte[] bytes;
+        private int size;
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        LimitedBody(int max, HttpResponse.ResponseInfo info) {
+            this.max = max;
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(64 << 10);
+            this.bytes = new byte[(int) Math.min(Math.max(declared, 0), max)];
+        }
+
+        @Override
+        public CompletableFuture<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> buffers) {
+            for (java.nio.ByteBuffer buffer : buffers) {
+                int n = buffer.remaining();
+                if ((long) size + n > max) {
+                    subscription.cancel();
+                    body.completeExceptionally(new IOException("the registry is over " + max + " bytes; refused"));
+                    return;
+                }
+                if (size + n > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(max, Math.max(size + n, 2L * bytes.length)));
+                }
+                buffer.get(bytes, size, n);
+                size += n;
             }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            body.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size));
         }
     }
 
-    private static Fetched fetch(HttpClient client, HttpRequest request, String etag)
-            throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() == 304 && etag != null) {
-                return new Fetched(null, etag);
-            }
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " (expected 200)");
-            }
-            boolean gzip = response.headers().firstValue("Content-Encoding")
-                    .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
-            byte[] bytes = readLimited(gzip ? new GZIPInputStream(body, 64 << 10) : body);
-            return new Fetched(bytes, response.headers().firstValue("ETag").orElse(null));
-        }
-    }
-
-    /** The whole stream, or an error past {@link #MAX_BYTES} (also a gzip body that inflates past it). */
-    private static byte[] readLimited(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-        if (bytes.length > MAX_BYTES) {
-            throw new IOException("the registry is over " + (MAX_BYTES >> 20) + " MiB; refused");
+    /** The whole stream, or an error past {@code max} bytes (also a gzip body that inflates past it). */
+    private static byte[] readLimited(InputStream in, int max) throws IOException {
+        byte[] bytes = in.readNBytes(max + 1);
+        if (bytes.length > max) {
+            throw new IOException("the registry is over " + max + " bytes; refused");
         }
         return bytes;
     }
