@@ -1,20 +1,24 @@
 package dev.beian.reload;
 
-import dev.beian.yaml.YamlError;
 import dev.beian.registry.CompiledRegistry;
 import dev.beian.registry.InvalidRegistryException;
 import dev.beian.registry.Registry;
 import dev.beian.registry.RegistryLoader;
+import dev.beian.yaml.YamlError;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,12 +265,12 @@ public final class RegistryHolder implements AutoCloseable {
         Path temporary = Files.createTempFile(folder, "." + path.getFileName(), ".part");
         try {
             Files.write(temporary, bytes);
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temporary,
+                    StandardOpenOption.WRITE)) {
                 channel.force(true); // on disk before it is renamed into place: a crash leaves old or new
             }
-            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -304,7 +308,7 @@ public final class RegistryHolder implements AutoCloseable {
     public void close() {
         reloadThread.shutdownNow();
         try {
-            if (!reloadThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!reloadThread.awaitTermination(5, TimeUnit.SECONDS)) {
                 log.warn("the registry reload thread did not stop within 5 s");
             }
         } catch (InterruptedException e) {

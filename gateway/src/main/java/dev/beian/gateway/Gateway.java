@@ -1,15 +1,16 @@
 package dev.beian.gateway;
 
-import dev.beian.gateway.net.Transport;
 import dev.beian.decision.Decider;
 import dev.beian.gateway.admin.AdminEndpoints;
 import dev.beian.gateway.admin.AdminServer;
-import dev.beian.gateway.net.HttpListener;
 import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.gateway.fleet.RegistryFetcher;
 import dev.beian.gateway.metrics.BuildInfo;
 import dev.beian.gateway.metrics.GatewayMetrics;
 import dev.beian.gateway.metrics.OperationsMetrics;
+import dev.beian.gateway.net.HttpListener;
+import dev.beian.gateway.net.Transport;
 import dev.beian.gateway.proxy.AccessLog;
 import dev.beian.gateway.proxy.ClientPipeline;
 import dev.beian.gateway.proxy.ProxyContext;
@@ -17,7 +18,6 @@ import dev.beian.gateway.proxy.Upstreams;
 import dev.beian.gateway.tls.Certificates;
 import dev.beian.gateway.tls.InvalidCertificatesException;
 import dev.beian.registry.InvalidRegistryException;
-import dev.beian.gateway.fleet.RegistryFetcher;
 import dev.beian.reload.RegistryHolder;
 import dev.beian.reload.RegistryWatcher;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +29,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -196,7 +197,7 @@ public final class Gateway implements AutoCloseable {
     private static void leakDetectionOffUnlessAsked() {
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }
 

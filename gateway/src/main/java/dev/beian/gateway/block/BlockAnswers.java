@@ -1,8 +1,8 @@
 package dev.beian.gateway.block;
 
-import dev.beian.host.HostNormalizer;
 import dev.beian.decision.BlockReason;
 import dev.beian.gateway.config.GatewayConfig;
+import dev.beian.host.HostNormalizer;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -5,6 +5,8 @@ import dev.beian.yaml.TextYaml;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +100,7 @@ public final class ConfigLoader {
             }
             Path registryPath = path(registry.get("path"), "registry.yaml");
             boolean watch = bool(registry.get("watch"), true);
-            java.net.URI registryUrl = registryUrl(registry.get("url"));
+            URI registryUrl = registryUrl(registry.get("url"));
             Duration poll = duration(registry.get("poll"), Duration.ofSeconds(30));
             if (registry.get("poll") != null && registryUrl == null) {
                 error(registry.get("poll"), "registry.poll is given but registry.url is not: poll what?");
@@ -213,9 +215,9 @@ public final class ConfigLoader {
                 return "may hold only the placeholders {host} and {reason}";
             }
             try {
-                java.net.URI uri = new java.net.URI(url.replace("{host}", "h").replace("{reason}", "r"));
+                URI uri = new URI(url.replace("{host}", "h").replace("{reason}", "r"));
                 return uri.getHost() == null ? "must name a host" : null;
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 return "is not a valid URL (" + e.getReason() + ")";
             }
         }
@@ -273,18 +275,18 @@ public final class ConfigLoader {
         }
 
         /** {@code registry.url}: an absolute http(s) URL, or null when not given. */
-        private java.net.URI registryUrl(Node node) {
+        private URI registryUrl(Node node) {
             String v = value(node, null);
             if (v == null || v.isEmpty()) {
                 return null;
             }
             try {
-                java.net.URI uri = new java.net.URI(v);
+                URI uri = new URI(v);
                 if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
                         && uri.getRawUserInfo() == null) {
                     return uri;
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 // reported below
             }
             error(node, "expected an absolute http:// or https:// URL without user:password@, not '" + v + "'");

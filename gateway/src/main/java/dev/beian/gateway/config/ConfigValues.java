@@ -3,6 +3,7 @@ package dev.beian.gateway.config;
 import dev.beian.yaml.NodeReader;
 import dev.beian.yaml.YamlError;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ abstract class ConfigValues extends NodeReader {
 
     private final Function<String, String> env;
     /** Each value node's key path ({@code block.status}), so that every message names the key it is about. */
-    private final java.util.IdentityHashMap<Node, String> keyPaths = new java.util.IdentityHashMap<>();
+    private final IdentityHashMap<Node, String> keyPaths = new IdentityHashMap<>();
 
     ConfigValues(Function<String, String> env) {
         super(0);

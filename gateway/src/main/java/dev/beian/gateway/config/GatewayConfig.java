@@ -1,6 +1,7 @@
 package dev.beian.gateway.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ public record GatewayConfig(
      * {@code registry}: the file, whether its changes are watched, and the fleet source it is fetched from
      * every {@code poll} ({@code url} null: none; the file is then the last valid copy, SPEC §11).
      */
-    public record RegistrySource(Path path, boolean watch, java.net.URI url, java.time.Duration poll) {
+    public record RegistrySource(Path path, boolean watch, URI url, Duration poll) {
     }
 
     /** {@code block}: how a blocked request is answered; {@code page} null for the built-in page. */

@@ -6,21 +6,30 @@ import dev.beian.reload.ReloadResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fleet source of SPEC §11: fetches {@code registry.url} every {@code registry.poll} on a thread of its
@@ -46,7 +55,7 @@ public final class RegistryFetcher implements AutoCloseable {
     private static final String TRIGGER = "fetch";
     /** While the source stays away, one warning per this many failed polls (each is counted all the same). */
     static final int FAILURES_PER_WARNING = 20;
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryFetcher.class);
+    private static final Logger log = LoggerFactory.getLogger(RegistryFetcher.class);
 
     private final URI url;
     private final RegistryHolder holder;
@@ -213,13 +222,13 @@ public final class RegistryFetcher implements AutoCloseable {
         HttpResponse<byte[]> response;
         try {
             response = answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             answer.cancel(true);
             throw new IOException("no whole answer within " + limits.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             answer.cancel(true);
             throw e;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
         if (response.statusCode() == 304 && etag != null) {
@@ -230,7 +239,7 @@ public final class RegistryFetcher implements AutoCloseable {
         }
         boolean gzip = response.headers().firstValue("Content-Encoding")
                 .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
-        byte[] bytes = gzip ? readLimited(new GZIPInputStream(new java.io.ByteArrayInputStream(response.body()),
+        byte[] bytes = gzip ? readLimited(new GZIPInputStream(new ByteArrayInputStream(response.body()),
                 64 << 10), limits.maxBytes()) : response.body();
         return new Fetched(bytes, response.headers().firstValue("ETag").orElse(null));
     }
@@ -244,7 +253,7 @@ public final class RegistryFetcher implements AutoCloseable {
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
         private byte[] bytes;
         private int size;
-        private java.util.concurrent.Flow.Subscription subscription;
+        private Flow.Subscription subscription;
 
         LimitedBody(int max, HttpResponse.ResponseInfo info) {
             this.max = max;
@@ -258,14 +267,14 @@ public final class RegistryFetcher implements AutoCloseable {
         }
 
         @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+        public void onSubscribe(Flow.Subscription subscription) {
             this.subscription = subscription;
             subscription.request(Long.MAX_VALUE);
         }
 
         @Override
-        public void onNext(java.util.List<java.nio.ByteBuffer> buffers) {
-            for (java.nio.ByteBuffer buffer : buffers) {
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
                 int n = buffer.remaining();
                 if ((long) size + n > max) {
                     subscription.cancel();
@@ -273,7 +282,7 @@ public final class RegistryFetcher implements AutoCloseable {
                     return;
                 }
                 if (size + n > bytes.length) {
-                    bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(max, Math.max(size + n, 2L * bytes.length)));
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(max, Math.max(size + n, 2L * bytes.length)));
                 }
                 buffer.get(bytes, size, n);
                 size += n;
@@ -287,7 +296,7 @@ public final class RegistryFetcher implements AutoCloseable {
 
         @Override
         public void onComplete() {
-            body.complete(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size));
+            body.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
         }
     }
 
