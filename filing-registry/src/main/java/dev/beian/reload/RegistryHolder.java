@@ -203,9 +203,6 @@ public final class RegistryHolder implements AutoCloseable {
      * registry in service change nothing. An invalid file is rejected as a local one would be.
      */
     public synchronized ReloadResult offer(byte[] bytes, String trigger, String source) {
-        if (RegistryLoader.version(bytes).equals(current.version())) {
-            return unchanged();
-        }
         return swapIn(bytes, trigger, source, true);
     }
 
@@ -217,19 +214,20 @@ public final class RegistryHolder implements AutoCloseable {
         if (log) {
             return failed(trigger, message, message);
         }
-        ReloadResult result = new ReloadResult(current, false, RegistryDiff.NONE,
-                List.of(new YamlError(1, 1, message)), false);
-        notifyListeners(result);
-        return result;
+        return failure(message);
     }
 
-    private ReloadResult swapIn(byte[] bytes, String trigger, String source, boolean keepCopy) {
+    /** {@code fetched}: bytes from a fleet source, kept at the path when valid and new. */
+    private ReloadResult swapIn(byte[] bytes, String trigger, String source, boolean fetched) {
         Registry before = current;
         ReloadResult result;
         long allocatedBefore = Allocation.ofThisThread();
         try {
             Registry after = loader.parse(bytes, path, before); // only the subjects that changed are parsed
-            if (keepCopy) {
+            if (fetched && after.version().equals(before.version())) {
+                return unchanged(); // the bytes in service again (the parse hashed them once, and stopped there)
+            }
+            if (fetched) {
                 writeAtomically(path, bytes);
             }
             bytes = null; // neither the file nor the old registry outlives the swap (listeners may collect)
@@ -284,6 +282,11 @@ public final class RegistryHolder implements AutoCloseable {
 
     private ReloadResult failed(String trigger, String logged, String error) {
         log.warn("registry reload ({}) failed: {}; version {} keeps serving", trigger, logged, current.version());
+        return failure(error);
+    }
+
+    /** A reload that read no file: the registry in service stays; the listeners hear it. */
+    private ReloadResult failure(String error) {
         ReloadResult result = new ReloadResult(current, false, RegistryDiff.NONE,
                 List.of(new YamlError(1, 1, error)), false);
         notifyListeners(result);
