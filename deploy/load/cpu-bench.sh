@@ -85,11 +85,11 @@ for job in forward block; do
   for r in $(seq 0 $((ROUNDS - 1))); do
     read -r _ g_cpu g_p99 g_rps <<<"${results[$((2 * r))]}"
     read -r _ n_cpu n_p99 n_rps <<<"${results[$((2 * r + 1))]}"
-    ratio=$(awk -v g="$g_cpu" -v n="$n_cpu" 'BEGIN { printf "%.2f", g / n }')
-    ratios+=("$ratio")
-    echo "| $((r + 1)) | $g_cpu µs | $n_cpu µs | $ratio | $g_p99 | $n_p99 | $g_rps | $n_rps |"
+    r_cpu=$(ratio "$g_cpu" "$n_cpu")
+    ratios+=("$r_cpu")
+    echo "| $((r + 1)) | $g_cpu µs | $n_cpu µs | $r_cpu | $g_p99 | $n_p99 | $g_rps | $n_rps |"
   done
   echo
-  echo "median ratio: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+  echo "median ratio: $(median "${ratios[@]}")"
 done
 kill "$(cat "$work/proxy.pid")" 2>/dev/null || true

@@ -98,3 +98,8 @@ XML
   cat "$work/gateway.log" >&2
   return 1
 }
+
+# ratio A B: A / B with two decimals (the contender's figure over nginx's)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# median VALUES...: the middle value (the lower middle of an even count)
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

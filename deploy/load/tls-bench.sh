@@ -58,12 +58,12 @@ ratios=()
 for r in $(seq "$ROUNDS"); do
   n=$(h2rate 18443 "$SECONDS_PER_RUN")
   g=$(h2rate 18444 "$SECONDS_PER_RUN")
-  ratio=$(awk -v g="$g" -v n="$n" 'BEGIN { printf "%.2f", g / n }')
-  ratios+=("$ratio")
-  echo "| $r | $n | $g | $ratio |"
+  r_rps=$(ratio "$g" "$n")
+  ratios+=("$r_rps")
+  echo "| $r | $n | $g | $r_rps |"
 done
 echo
-echo "median ratio: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+echo "median ratio: $(median "${ratios[@]}")"
 echo
 echo "| target | requests/s | requests |"
 echo "| --- | --- | --- |"
