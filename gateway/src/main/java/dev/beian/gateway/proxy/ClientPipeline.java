@@ -10,8 +10,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds every client connection's pipeline in named steps, each handler with one reason to exist:
@@ -127,7 +125,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         GatewayConfig config = context.config;
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         p.addLast(HEADER_TIMEOUT, headerTimeout);
-        p.addLast(IDLE, new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast(IDLE, new IdleWatch(config.timeouts().idle().toNanos()));
         return headerTimeout;
     }
 

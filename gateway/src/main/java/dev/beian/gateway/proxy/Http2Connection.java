@@ -13,8 +13,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/2 connection (SPEC §7, chosen by ALPN): Netty's frame codec with the limits and flood defences on,
@@ -34,7 +32,7 @@ final class Http2Connection {
 
     static void configure(ChannelPipeline p, ProxyContext context) {
         GatewayConfig config = context.config;
-        p.addLast("idle", new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        p.addLast("idle", new IdleWatch(config.timeouts().idle().toNanos()));
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(config.http2().maxConcurrentStreams())

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -14,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to upstreams, one pool per event loop: a client connection and its upstream
@@ -55,9 +53,7 @@ final class UpstreamPool implements UpstreamConnector {
                                 UpstreamPool.this::release);
                         connection.handler().onClose(() -> forget(connection));
                         ch.attr(CONNECTION).set(connection);
-                        // observeOutput: an upstream that reads a large write slowly but steadily is not idle
-                        ch.pipeline().addLast(UpstreamConnection.IDLE,
-                                new IdleStateHandler(true, 0, 0, idleNanos, TimeUnit.NANOSECONDS));
+                        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
                         ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
                         ch.pipeline().addLast("upstream", connection.handler());
                     }

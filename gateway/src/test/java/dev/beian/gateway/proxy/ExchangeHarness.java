@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -88,7 +87,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
-        client.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        client.pipeline().addLast("idle", new IdleWatch(config.timeouts().idle().toNanos()));
         client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout, dev.beian.gateway.metrics.GatewayMetrics.Protocol.HTTP1));
     }
 
@@ -109,8 +108,18 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         return c == null ? 0 : c.count();
     }
 
-    /** Moves the frozen clock of the client and of every upstream connection, running what falls due. */
+    /**
+     * Moves the frozen clock of the client and of every upstream connection, running what falls due, in steps
+     * of at most 100 ms, so that a timer that re-arms itself ({@link IdleWatch}, the header timeout) runs as
+     * often as it would in real time.
+     */
     void advance(long millis) {
+        for (long left = millis; left > 0; left -= 100) {
+            step(Math.min(100, left));
+        }
+    }
+
+    private void step(long millis) {
         client.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
         client.runPendingTasks();
         client.runScheduledPendingTasks();
@@ -160,8 +169,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         ch.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
         connection.handler().onClose(() -> pooled.remove(connection));
-        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleStateHandler(true, 0, 0,
-                context.config.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(context.config.timeouts().idle().toNanos()));
         ch.pipeline().addLast("upstream", connection.handler());
         upstreams.add(ch);
         return connection;

@@ -162,7 +162,9 @@ class ExchangeTest {
         post.headers().set("Host", "example.cn").set("Content-Length", 100_000);
         h.client.writeInbound(post, new DefaultHttpContent(Unpooled.copiedBuffer(new byte[20_000])));
         assertEquals(1, h.upstreams.size(), "over request-buffer: streamed at once");
-        h.advance(10_100);
+        h.advance(9_900);
+        assertNull(h.client.readOutbound(), "not before timeouts.idle");
+        h.advance(2_700); // the idle watch tells within 1.25 timeouts
         FullHttpResponse r = h.client.readOutbound();
         assertEquals(408, r.status().code());
         r.release();
@@ -203,7 +205,9 @@ class ExchangeTest {
         h.lastUpstream().writeInbound(head, new DefaultHttpContent(Unpooled.copiedBuffer("part", StandardCharsets.UTF_8)));
         assertEquals(200, ((HttpResponse) h.client.readOutbound()).status().code());
         clientText();
-        h.advance(10_100);
+        h.advance(9_900);
+        assertTrue(h.client.isOpen(), "not before timeouts.idle");
+        h.advance(2_700); // the idle watch tells within 1.25 timeouts
         assertFalse(h.client.isOpen(), "the client sees the connection end, never a short success");
         assertEquals(1, h.requests("upstream_timeout"));
     }
@@ -288,7 +292,9 @@ class ExchangeTest {
         assertEquals("pong", down.toString(StandardCharsets.UTF_8));
         down.release();
         assertEquals(1, h.requests("forwarded"));
-        h.advance(10_100);
+        h.advance(9_900);
+        assertTrue(h.client.isOpen(), "not before timeouts.idle");
+        h.advance(2_700); // the idle watch tells within 1.25 timeouts
         assertFalse(h.client.isOpen(), "a tunnel without traffic for timeouts.idle is closed");
         assertFalse(h.lastUpstream().isOpen());
     }
