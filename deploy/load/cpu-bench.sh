@@ -6,7 +6,7 @@
 # The app (nginx, 13-byte answer) and wrk share CPU 0; the contender runs alone on CPU 1 with one worker /
 # one event loop: nginx as a reverse proxy with upstream keep-alive, or the gateway (`threads: 1`, plain
 # `java -jar`, access log off). Two jobs: forward (a filed host, proxied to the app) and block (an unfiled
-# host; nginx answers the same 451 page from memory). Rounds alternate gateway and nginx after a warm-up of
+# host; nginx answers the same 451 page from memory). Rounds alternate gateway and nginx after a warm-up (for the gateway: 30 s, then six 2 s runs on new connections) of
 # each; a round's figure is the contender's CPU time (utime + stime from /proc) divided by the requests wrk
 # completed. Prints each round and the median ratio. Installs wrk, nginx and curl with apt-get if missing.
 source "$(dirname "$0")/lib.sh"
@@ -70,6 +70,12 @@ for job in forward block; do
   if [ "$job" = forward ]; then host=bench.example.cn; nginx_url=http://127.0.0.1:18082/
   else host=unfiled.example.org; nginx_url=http://127.0.0.1:18083/; fi
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d30s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null # JIT warm-up: C2 still compiles hundreds of methods 10-20 s in, here
+  # ...then connections that open and close, as traffic's do: after one long run on the same 64 connections,
+  # the next run's new connections and closes trip C2's traps (EOF, the accept path) and it recompiles the hot
+  # path inside the measured round (C2 took 10-20 % of the core in the 10 s after; 4-5 % after this churn)
+  for _ in 1 2 3 4 5 6; do
+    taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d2s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null
+  done
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -H "Host: $host" "$nginx_url" > /dev/null
   results=()
   for r in $(seq "$ROUNDS"); do

@@ -4,7 +4,7 @@
 #
 #   deploy/load/tls-bench.sh [seconds=10] [connections=16] [rounds=3]
 #
-# h2: a 60 s warm-up of the gateway first (its JIT is still compiling the HTTP/2 and TLS paths for the first
+# h2: a 60 s warm-up of the gateway first (then six 2 s runs on new connections) (its JIT is still compiling the HTTP/2 and TLS paths for the first
 # 30-40 s: 3,000 req/s in the first 10 s, 13,000-15,000 from the fourth on), then rounds of `seconds` each,
 # alternating nginx and the gateway, 16 connections x 10 streams; prints each round and the median ratio.
 # The gateway runs as plain `java -jar`.
@@ -50,6 +50,7 @@ h2rate() { # PORT SECONDS: requests/s of h2load over kept connections
 }
 echo "h2load, $(nproc) cores, $(date -u +%Y-%m-%d), $CONNECTIONS connections x 10 streams, $ROUNDS rounds of ${SECONDS_PER_RUN} s"
 h2rate 18444 60 > /dev/null # the gateway's JIT warm-up
+for _ in 1 2 3 4 5 6; do h2rate 18444 2 > /dev/null; done # new connections, as in the rounds (see cpu-bench.sh)
 h2rate 18443 5 > /dev/null
 echo
 echo "| round | nginx h2 req/s | gateway h2 req/s | ratio |"
