@@ -9,6 +9,10 @@ import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -114,6 +118,12 @@ class HostileInputTest {
             assertTrue(raw.closedByServer());
             assertTrue(System.nanoTime() - start < 5_000_000_000L);
         }
+        // counted from the head's first byte (one clock read, from the loop's ticker): about the 1 s timeout
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.fixture().adminPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double longest = AdminTest.metric(scrape, "beian_request_duration_seconds_max{outcome=\"bad_request\"}");
+        assertTrue(longest >= 0.9 && longest < 5, "the 408's duration: " + longest + " s");
     }
 
     @Test

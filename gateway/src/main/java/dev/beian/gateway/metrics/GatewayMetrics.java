@@ -96,10 +96,10 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    /** One finished request. */
-    public void request(Protocol protocol, Outcome outcome, long startNanos) {
+    /** One finished request, {@code elapsedNanos} after its head began. */
+    public void request(Protocol protocol, Outcome outcome, long elapsedNanos) {
         requests[protocol.ordinal()][outcome.ordinal()].increment();
-        durations[outcome.ordinal()].record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        durations[outcome.ordinal()].record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
     public void tlsHandshake(TlsResult result) {

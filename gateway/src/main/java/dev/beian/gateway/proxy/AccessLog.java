@@ -14,11 +14,11 @@ public final class AccessLog {
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     public void request(String client, String host, String method, String path, int status, String outcome,
-                        String upstream, long startNanos) {
+                        String upstream, long elapsedNanos) {
         if (!log.isInfoEnabled()) {
             return;
         }
-        long micros = (System.nanoTime() - startNanos) / 1000;
+        long micros = elapsedNanos / 1000;
         log.atInfo()
                 .addKeyValue("client", client)
                 .addKeyValue("host", host)

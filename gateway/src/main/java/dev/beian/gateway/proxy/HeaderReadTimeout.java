@@ -3,6 +3,7 @@ package dev.beian.gateway.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,8 +62,10 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private void startClock() {
-        headStart = System.nanoTime();
-        headStartTick = ctx.executor().ticker().nanoTime();
+        Ticker ticker = ctx.executor().ticker();
+        headStartTick = ticker.nanoTime();
+        // one clock read per head: the system ticker is System.nanoTime() less its start
+        headStart = ticker == Ticker.systemTicker() ? headStartTick + ticker.initialNanoTime() : System.nanoTime();
         clockRunning = true;
     }
 

@@ -50,7 +50,8 @@ final class RequestRecord {
             return;
         }
         complete = true;
-        context.metrics.request(protocol, outcome, start);
-        context.accessLog.request(client, host, method, path, status, outcome.label(), upstream, start);
+        long elapsedNanos = System.nanoTime() - start;
+        context.metrics.request(protocol, outcome, elapsedNanos);
+        context.accessLog.request(client, host, method, path, status, outcome.label(), upstream, elapsedNanos);
     }
 }
