@@ -8,6 +8,7 @@ import dev.beian.gateway.metrics.GatewayMetrics;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.registry.RegistryLoader;
 import dev.beian.reload.RegistryHolder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -54,7 +55,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
             """;
 
     final Path dir;
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final MeterRegistry meters;
     final ProxyContext context;
     final EmbeddedChannel client;
     /** Every upstream connection handed out, in order. */
@@ -67,11 +68,29 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
     boolean deferNext;
     private Promise<UpstreamConnection> deferred;
 
+    /** Whether the pipelines carry their HTTP/1.1 codecs and the clock runs: {@link #onTheWire}. */
+    private final boolean wire;
+
     ExchangeHarness() throws Exception {
         this("");
     }
 
     ExchangeHarness(String extraConfig) throws Exception {
+        this(extraConfig, false, new SimpleMeterRegistry());
+    }
+
+    /**
+     * The same handlers with bytes in and out: the client's pipeline with the codec and the framing step of
+     * {@link ClientPipeline}, upstream connections with {@link UpstreamCodec} as {@link UpstreamPool} builds
+     * them, Prometheus meters as the gateway has them, and a clock that runs (a benchmark's harness).
+     */
+    static ExchangeHarness onTheWire(MeterRegistry meters) throws Exception {
+        return new ExchangeHarness("", true, meters);
+    }
+
+    private ExchangeHarness(String extraConfig, boolean wire, MeterRegistry meters) throws Exception {
+        this.wire = wire;
+        this.meters = meters;
         dir = Files.createTempDirectory("exchange-harness");
         Files.writeString(dir.resolve("registry.yaml"), GatewayFixture.REGISTRY);
         Files.writeString(dir.resolve("gateway.yaml"), CONFIG + extraConfig);
@@ -83,12 +102,19 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
                 new Upstreams(config.upstreams()), new GatewayMetrics(meters, config.upstreams().keySet()),
                 new AccessLog(), (loop, ctx) -> this);
         client = new EmbeddedChannel();
-        client.freezeTime();
+        if (!wire) {
+            client.freezeTime();
+        }
         client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
         client.pipeline().addLast("idle", new IdleWatch(config.timeouts().idle().toNanos()));
-        client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout, dev.beian.gateway.metrics.GatewayMetrics.Protocol.HTTP1));
+        if (wire) {
+            client.pipeline().addLast("http", new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE,
+                    config.limits().maxHeaderSize()));
+            client.pipeline().addLast("framing", new FramingEnforcer());
+        }
+        client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout, GatewayMetrics.Protocol.HTTP1));
     }
 
     static HttpRequest get(String uri, String host) {
@@ -165,11 +191,16 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
 
     private UpstreamConnection newConnection(InetSocketAddress address) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
+        if (!wire) {
+            ch.freezeTime();
+        }
         ch.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
         connection.handler().onClose(() -> pooled.remove(connection));
         ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(context.config.timeouts().idle().toNanos()));
+        if (wire) {
+            ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
+        }
         ch.pipeline().addLast("upstream", connection.handler());
         upstreams.add(ch);
         return connection;
