@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * When the time is up the connection is answered 408 by the exchange handler, via a user event, or simply
  * closed if nothing was sent at all.
  *
- * <p>The timer is lazy, as Netty's {@code IdleStateHandler} is: one task per connection that, when it fires
+ * <p>The timer is lazy, as {@link IdleWatch} is: one task per connection that, when it fires
  * early (the head it was set for is long done), re-arms for the head being waited for now, instead of a
  * task scheduled and cancelled around every request of a keep-alive connection (a tenth of the block path's
  * CPU went to the scheduler's queue).

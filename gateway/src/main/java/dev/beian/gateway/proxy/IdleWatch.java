@@ -93,7 +93,7 @@ final class IdleWatch extends ChannelDuplexHandler {
         if (removed || !ctx.channel().isOpen()) {
             return;
         }
-        if (traffic | outputMoved()) {
+        if (traffic | outputMoved()) { // not ||: the write buffer's state is noted at every look
             traffic = false;
             quietLooks = 0;
         } else if (++quietLooks == LOOKS) {
