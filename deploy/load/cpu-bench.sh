@@ -51,18 +51,18 @@ taskset -c 1 true # fail early without taskset
 start_gateway "$jar" ${GATEWAY_JAVA_OPTS:-}
 taskset -apc 1 "$gateway_pid" > /dev/null
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 hz=$(getconf CLK_TCK)
-# run NAME PID URL HOST: one measured run; prints µs of CPU per request and the p99
+# run NAME PID URL HOST: one measured run; prints µs of CPU per request (all, user, system), the p99, req/s
 run() {
-  local pid=$2 before after out requests
-  before=$(ticks "$pid")
+  local pid=$2 u0 s0 u1 s1 out requests
+  read -r u0 s0 < <(ticks "$pid")
   out=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Host: $4" "$3")
-  after=$(ticks "$pid")
+  read -r u1 s1 < <(ticks "$pid")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  awk -v t=$((after - before)) -v hz="$hz" -v r="$requests" -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" \
-    -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v name="$1" \
-    'BEGIN { printf "%s %.2f %s %s\n", name, t / hz * 1e6 / r, p99, rps }'
+  awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$requests" \
+    -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v name="$1" \
+    'BEGIN { f = 1e6 / hz / r; printf "%s %.2f %s %s %.2f %.2f\n", name, (u + s) * f, p99, rps, u * f, s * f }'
 }
 
 echo "$(nproc) cores, $(date -u +%Y-%m-%d), wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s per run, $ROUNDS rounds"
@@ -85,15 +85,15 @@ for job in forward block; do
   echo
   echo "### $job"
   echo
-  echo "| round | gateway CPU/req | nginx CPU/req | ratio | gateway p99 | nginx p99 | gateway req/s | nginx req/s |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| round | gateway CPU/req | nginx CPU/req | ratio | gateway user / system | nginx user / system | gateway p99 | nginx p99 | gateway req/s | nginx req/s |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   ratios=()
   for r in $(seq 0 $((ROUNDS - 1))); do
-    read -r _ g_cpu g_p99 g_rps <<<"${results[$((2 * r))]}"
-    read -r _ n_cpu n_p99 n_rps <<<"${results[$((2 * r + 1))]}"
+    read -r _ g_cpu g_p99 g_rps g_user g_sys <<<"${results[$((2 * r))]}"
+    read -r _ n_cpu n_p99 n_rps n_user n_sys <<<"${results[$((2 * r + 1))]}"
     r_cpu=$(ratio "$g_cpu" "$n_cpu")
     ratios+=("$r_cpu")
-    echo "| $((r + 1)) | $g_cpu µs | $n_cpu µs | $r_cpu | $g_p99 | $n_p99 | $g_rps | $n_rps |"
+    echo "| $((r + 1)) | $g_cpu µs | $n_cpu µs | $r_cpu | $g_user / $g_sys µs | $n_user / $n_sys µs | $g_p99 | $n_p99 | $g_rps | $n_rps |"
   done
   echo
   echo "median ratio: $(median "${ratios[@]}")"
