@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -243,11 +245,19 @@ public final class Main {
             throw new Failure(INVALID, List.of("cannot start: " + e.getMessage()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runnable drain = () -> new Thread(() -> {
-            gateway.drainAndStop();
-            closeQuietly(app);
-            stopped.countDown();
-        }, "drain").start();
+        AtomicBoolean draining = new AtomicBoolean();
+        Runnable drain = () -> {
+            if (!draining.compareAndSet(false, true)) {
+                // one drain and one "stopped" line (SPEC §2), however many signals come; SIGKILL stops at once
+                LoggerFactory.getLogger(Gateway.class).info("already draining; the signal changes nothing");
+                return;
+            }
+            new Thread(() -> {
+                gateway.drainAndStop();
+                closeQuietly(app);
+                stopped.countDown();
+            }, "drain").start();
+        };
         Signal.handle(new Signal("TERM"), s -> drain.run());
         Signal.handle(new Signal("INT"), s -> drain.run());
         SignalHandler before = Signal.handle(new Signal("HUP"), s -> gateway.registry().reloadAsync("SIGHUP"));
@@ -260,7 +270,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
             logs.stop(); // the asynchronous appenders write out what they hold, the "stopped" line last
         }
         return OK;

@@ -69,6 +69,8 @@ class SignalsTest {
                 });
                 Thread.sleep(400);
                 p.destroy(); // SIGTERM
+                Thread.sleep(300);
+                p.destroy(); // again, while it drains (a second Ctrl-C; a supervisor that repeats itself)
                 RawHttp.Response r = inFlight.get(10, TimeUnit.SECONDS);
                 assertEquals(200, r.status(), "the request in flight finished");
                 assertEquals("close", r.header("connection"));
@@ -79,6 +81,10 @@ class SignalsTest {
                         "durations in seconds, not PT10S");
                 assertTrue(Files.readString(dir.resolve("out.log")).contains("stopped: 0 connection(s) cut off"),
                         "a final line says it stopped");
+                String log = Files.readString(dir.resolve("out.log"));
+                assertEquals(1, log.split("draining: no new connections", -1).length - 1, "one drain: " + log);
+                assertEquals(1, log.split("stopped: ", -1).length - 1, "one line saying it stopped: " + log);
+                assertTrue(log.contains("already draining"), "the second signal is noticed: " + log);
             } finally {
                 p.destroyForcibly();
             }
