@@ -248,7 +248,7 @@ public final class Main {
         AtomicBoolean draining = new AtomicBoolean();
         Runnable drain = () -> {
             if (!draining.compareAndSet(false, true)) {
-                // one drain and one "stopped" line (SPEC §2), however many signals come; SIGKILL stops at once
+                // one drain and one "stopped" line (SPEC §3), however many signals come; SIGKILL stops at once
                 LoggerFactory.getLogger(Gateway.class).info("already draining; the signal changes nothing");
                 return;
             }
