@@ -41,14 +41,13 @@ warm() { # PID OTHER
   done
   kill -CONT "$2"
 }
-ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 round() { # NAME PID OTHER: prints NAME cpu user system p99
   local u0 s0 u1 s1 out
   kill -STOP "$3"
-  read -r u0 s0 < <(ticks "$2")
+  read -r u0 s0 < <(cpu_ticks "$2")
   out=$(taskset -c 0 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" --latency -H "Host: $HOST" "http://127.0.0.1:$(port "$2")/")
-  read -r u1 s1 < <(ticks "$2")
+  read -r u1 s1 < <(cpu_ticks "$2")
   kill -CONT "$3"
   awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$(awk '/requests in/ {print $1}' <<<"$out")" \
     -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v name="$1" \

@@ -51,14 +51,13 @@ taskset -c 1 true # fail early without taskset
 start_gateway "$jar" ${GATEWAY_JAVA_OPTS:-}
 taskset -apc 1 "$gateway_pid" > /dev/null
 
-ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
 hz=$(getconf CLK_TCK)
 # run NAME PID URL HOST: one measured run; prints µs of CPU per request (all, user, system), the p99, req/s
 run() {
   local pid=$2 u0 s0 u1 s1 out requests
-  read -r u0 s0 < <(ticks "$pid")
+  read -r u0 s0 < <(cpu_ticks "$pid")
   out=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Host: $4" "$3")
-  read -r u1 s1 < <(ticks "$pid")
+  read -r u1 s1 < <(cpu_ticks "$pid")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$requests" \
     -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v name="$1" \

@@ -103,3 +103,5 @@ XML
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # median VALUES...: the middle value (the lower middle of an even count)
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# cpu_ticks PID: the process's user and system CPU time so far, in clock ticks (getconf CLK_TCK a second)
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
