@@ -78,14 +78,17 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         if (tls) {
             tls(p); // the HTTP steps follow once ALPN has chosen between HTTP/1.1 and HTTP/2
         } else {
-            http1Connection(p);
+            http1Connection(p, context);
         }
     }
 
-    /** The steps of an HTTP/1.1 connection: timeouts, the codec, the exchange. */
-    private void http1Connection(ChannelPipeline p) {
-        HeaderReadTimeout headerTimeout = timeouts(p);
-        http1(p);
+    /**
+     * The steps of an HTTP/1.1 connection: timeouts, the codec, the exchange (also what the tests' harness and
+     * {@code ForwardPathBenchmark} put on an embedded channel, so that they run the pipeline as it is).
+     */
+    static void http1Connection(ChannelPipeline p, ProxyContext context) {
+        HeaderReadTimeout headerTimeout = timeouts(p, context.config);
+        http1(p, context.config);
         p.addLast("exchange", new RequestReceiver(context, headerTimeout, GatewayMetrics.Protocol.HTTP1));
     }
 
@@ -110,7 +113,7 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                     Http2Connection.configure(ctx.pipeline(), context);
                 } else {
-                    http1Connection(ctx.pipeline());
+                    http1Connection(ctx.pipeline(), context);
                 }
             }
 
@@ -121,16 +124,15 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         });
     }
 
-    private HeaderReadTimeout timeouts(ChannelPipeline p) {
-        GatewayConfig config = context.config;
+    private static HeaderReadTimeout timeouts(ChannelPipeline p, GatewayConfig config) {
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         p.addLast(HEADER_TIMEOUT, headerTimeout);
         p.addLast(IDLE, new IdleWatch(config.timeouts().idle().toNanos()));
         return headerTimeout;
     }
 
-    private void http1(ChannelPipeline p) {
-        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, context.config.limits().maxHeaderSize()));
+    private static void http1(ChannelPipeline p, GatewayConfig config) {
+        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.limits().maxHeaderSize()));
         p.addLast(FRAMING, new FramingEnforcer());
     }
 

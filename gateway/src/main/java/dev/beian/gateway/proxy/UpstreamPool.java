@@ -53,11 +53,19 @@ final class UpstreamPool implements UpstreamConnector {
                                 UpstreamPool.this::release);
                         connection.handler().onClose(() -> forget(connection));
                         ch.attr(CONNECTION).set(connection);
-                        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
-                        ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
-                        ch.pipeline().addLast("upstream", connection.handler());
+                        steps(ch, connection, idleNanos);
                     }
                 });
+    }
+
+    /**
+     * The steps of an upstream connection: idle watch, codec, the connection's handler (also what the tests'
+     * harness puts on an embedded channel for {@code ForwardPathBenchmark}).
+     */
+    static void steps(Channel ch, UpstreamConnection connection, long idleNanos) {
+        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
+        ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
+        ch.pipeline().addLast("upstream", connection.handler());
     }
 
     @Override

@@ -106,14 +106,14 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
             client.freezeTime();
         }
         client.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
+        if (wire) {
+            ClientPipeline.http1Connection(client.pipeline(), context);
+            return;
+        }
+        // HTTP objects in and out: the steps of ClientPipeline without the codec and the framing step
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
         client.pipeline().addLast("idle", new IdleWatch(config.timeouts().idle().toNanos()));
-        if (wire) {
-            client.pipeline().addLast("http", new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE,
-                    config.limits().maxHeaderSize()));
-            client.pipeline().addLast("framing", new FramingEnforcer());
-        }
         client.pipeline().addLast("exchange", new RequestReceiver(context, headerTimeout, GatewayMetrics.Protocol.HTTP1));
     }
 
@@ -197,11 +197,13 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         ch.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
         UpstreamConnection connection = new UpstreamConnection(ch, address, pooled::add);
         connection.handler().onClose(() -> pooled.remove(connection));
-        ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(context.config.timeouts().idle().toNanos()));
+        long idleNanos = context.config.timeouts().idle().toNanos();
         if (wire) {
-            ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
+            UpstreamPool.steps(ch, connection, idleNanos);
+        } else { // HTTP objects in and out: no codec
+            ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
+            ch.pipeline().addLast("upstream", connection.handler());
         }
-        ch.pipeline().addLast("upstream", connection.handler());
         upstreams.add(ch);
         return connection;
     }
