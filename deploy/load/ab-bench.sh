@@ -6,7 +6,7 @@
 #   deploy/load/ab-bench.sh JAR_A JAR_B [host=bench.example.cn] [rounds=8] [seconds=6]
 #
 # host: bench.example.cn (forwarded to the app) or unfiled.example.org (blocked). The app (nginx) and wrk run
-# on CPU 0. Each jar is warmed up for 45 s, then six 2 s runs on new connections (see cpu-bench.sh). Prints
+# on CPU 0. Each jar is warmed up for 45 s, then six 2 s runs on new connections (lib.sh, warm_gateway). Prints
 # each round (CPU, user and system time per request, p99) and the median of each jar. Plain `java -jar`;
 # OPTS_B: JVM options for B only (to try a JVM setting against the same jar as A).
 source "$(dirname "$0")/lib.sh"
@@ -35,23 +35,13 @@ taskset -apc 1 "$pid_b" > /dev/null
 port() { [ "$1" = "$pid_a" ] && echo 18080 || echo 18085; }
 warm() { # PID OTHER
   kill -STOP "$2"
-  taskset -c 0 wrk -t1 -c64 -d45s -H "Host: $HOST" "http://127.0.0.1:$(port "$1")/" > /dev/null
-  for _ in 1 2 3 4 5 6; do
-    taskset -c 0 wrk -t1 -c64 -d2s -H "Host: $HOST" "http://127.0.0.1:$(port "$1")/" > /dev/null
-  done
+  warm_gateway "http://127.0.0.1:$(port "$1")/" "$HOST" 45 64
   kill -CONT "$2"
 }
-hz=$(getconf CLK_TCK)
-round() { # NAME PID OTHER: prints NAME cpu user system p99
-  local u0 s0 u1 s1 out
+round() { # NAME PID OTHER: prints NAME, µs of CPU per request (all, user, system), p99, req/s
   kill -STOP "$3"
-  read -r u0 s0 < <(cpu_ticks "$2")
-  out=$(taskset -c 0 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" --latency -H "Host: $HOST" "http://127.0.0.1:$(port "$2")/")
-  read -r u1 s1 < <(cpu_ticks "$2")
+  echo "$1 $(cpu_per_request "$2" "http://127.0.0.1:$(port "$2")/" "$HOST" "$SECONDS_PER_RUN" 64)"
   kill -CONT "$3"
-  awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$(awk '/requests in/ {print $1}' <<<"$out")" \
-    -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v name="$1" \
-    'BEGIN { f = 1e6 / hz / r; printf "%s %.2f %.2f %.2f %s\n", name, (u + s) * f, u * f, s * f, p99 }'
 }
 
 warm "$pid_a" "$pid_b"
@@ -65,10 +55,10 @@ echo "| --- | --- | --- | --- | --- | --- |"
 cpu_a=()
 cpu_b=()
 for r in $(seq "$ROUNDS"); do
-  read -r _ cpu user sys p99 <<<"$(round A "$pid_a" "$pid_b")"
+  read -r _ cpu user sys p99 _ <<<"$(round A "$pid_a" "$pid_b")"
   cpu_a+=("$cpu")
   echo "| $r | A | $cpu µs | $user µs | $sys µs | $p99 |"
-  read -r _ cpu user sys p99 <<<"$(round B "$pid_b" "$pid_a")"
+  read -r _ cpu user sys p99 _ <<<"$(round B "$pid_b" "$pid_a")"
   cpu_b+=("$cpu")
   echo "| $r | B | $cpu µs | $user µs | $sys µs | $p99 |"
 done

@@ -51,30 +51,14 @@ taskset -c 1 true # fail early without taskset
 start_gateway "$jar" ${GATEWAY_JAVA_OPTS:-}
 taskset -apc 1 "$gateway_pid" > /dev/null
 
-hz=$(getconf CLK_TCK)
-# run NAME PID URL HOST: one measured run; prints µs of CPU per request (all, user, system), the p99, req/s
-run() {
-  local pid=$2 u0 s0 u1 s1 out requests
-  read -r u0 s0 < <(cpu_ticks "$pid")
-  out=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Host: $4" "$3")
-  read -r u1 s1 < <(cpu_ticks "$pid")
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$requests" \
-    -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v name="$1" \
-    'BEGIN { f = 1e6 / hz / r; printf "%s %.2f %s %s %.2f %.2f\n", name, (u + s) * f, p99, rps, u * f, s * f }'
-}
+# run NAME PID URL HOST: one measured run; prints NAME, µs of CPU per request (all, user, system), p99, req/s
+run() { echo "$1 $(cpu_per_request "$2" "$3" "$4" "$SECONDS_PER_RUN" "$CONNECTIONS")"; }
 
 echo "$(nproc) cores, $(date -u +%Y-%m-%d), wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s per run, $ROUNDS rounds"
 for job in forward block; do
   if [ "$job" = forward ]; then host=bench.example.cn; nginx_url=http://127.0.0.1:18082/
   else host=unfiled.example.org; nginx_url=http://127.0.0.1:18083/; fi
-  taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d30s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null # JIT warm-up: C2 still compiles hundreds of methods 10-20 s in, here
-  # ...then connections that open and close, as traffic's do: after one long run on the same 64 connections,
-  # the next run's new connections and closes trip C2's traps (EOF, the accept path) and it recompiles the hot
-  # path inside the measured round (C2 took 10-20 % of the core in the 10 s after; 4-5 % after this churn)
-  for _ in 1 2 3 4 5 6; do
-    taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d2s -H "Host: $host" http://127.0.0.1:18080/ > /dev/null
-  done
+  warm_gateway http://127.0.0.1:18080/ "$host" 30 "$CONNECTIONS"
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -H "Host: $host" "$nginx_url" > /dev/null
   results=()
   for r in $(seq "$ROUNDS"); do
@@ -88,8 +72,8 @@ for job in forward block; do
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   ratios=()
   for r in $(seq 0 $((ROUNDS - 1))); do
-    read -r _ g_cpu g_p99 g_rps g_user g_sys <<<"${results[$((2 * r))]}"
-    read -r _ n_cpu n_p99 n_rps n_user n_sys <<<"${results[$((2 * r + 1))]}"
+    read -r _ g_cpu g_user g_sys g_p99 g_rps <<<"${results[$((2 * r))]}"
+    read -r _ n_cpu n_user n_sys n_p99 n_rps <<<"${results[$((2 * r + 1))]}"
     r_cpu=$(ratio "$g_cpu" "$n_cpu")
     ratios+=("$r_cpu")
     echo "| $((r + 1)) | $g_cpu µs | $n_cpu µs | $r_cpu | $g_user / $g_sys µs | $n_user / $n_sys µs | $g_p99 | $n_p99 | $g_rps | $n_rps |"

@@ -105,3 +105,27 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # cpu_ticks PID: the process's user and system CPU time so far, in clock ticks (getconf CLK_TCK a second)
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+
+# cpu_per_request PID URL HOST SECONDS CONNECTIONS: one wrk run from CPU 0 (keep-alive GETs with that Host);
+# prints the process's µs of CPU per request completed (all, user, system), wrk's p99 and requests/s
+cpu_per_request() {
+  local u0 s0 u1 s1 out
+  read -r u0 s0 < <(cpu_ticks "$1")
+  out=$(taskset -c 0 wrk -t1 -c"$5" -d"$4s" --latency -H "Host: $3" "$2")
+  read -r u1 s1 < <(cpu_ticks "$1")
+  awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" -v r="$(awk '/requests in/ {print $1}' <<<"$out")" \
+    -v p99="$(awk '$1=="99%" {print $2}' <<<"$out")" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+    'BEGIN { f = 1e6 / hz / r; printf "%.2f %.2f %.2f %s %s\n", (u + s) * f, u * f, s * f, p99, rps }'
+}
+
+# warm_gateway URL HOST SECONDS CONNECTIONS: the JIT's warm-up, from CPU 0. One long run (C2 still compiles
+# hundreds of methods 10-20 s in), then six 2 s runs on new connections, as traffic opens and closes them:
+# after one long run on the same connections, the next run's new connections and closes trip C2's traps (end
+# of stream, the accept path) and it recompiles the hot path inside the measured round (C2 took 10-20 % of the
+# core in the 10 s after; 4-5 % after this churn)
+warm_gateway() {
+  taskset -c 0 wrk -t1 -c"$4" -d"$3s" -H "Host: $2" "$1" > /dev/null
+  for _ in 1 2 3 4 5 6; do
+    taskset -c 0 wrk -t1 -c"$4" -d2s -H "Host: $2" "$1" > /dev/null
+  done
+}

@@ -4,7 +4,7 @@
 #
 #   deploy/load/tls-bench.sh [seconds=10] [connections=16] [rounds=3]
 #
-# h2: a 60 s warm-up of the gateway first (then six 2 s runs on new connections) (its JIT is still compiling the HTTP/2 and TLS paths for the first
+# h2: a 60 s warm-up of the gateway first, then six 2 s runs on new connections (as lib.sh warm_gateway does for wrk; its JIT is still compiling the HTTP/2 and TLS paths for the first
 # 30-40 s: 3,000 req/s in the first 10 s, 13,000-15,000 from the fourth on), then rounds of `seconds` each,
 # alternating nginx and the gateway, 16 connections x 10 streams; prints each round and the median ratio.
 # The gateway runs as plain `java -jar`.
