@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -23,7 +24,8 @@ import java.util.List;
  * (RFC 9112 §5.2) are marked invalid, and so is a request line that is not exactly {@link RequestLine}'s
  * strict form. Netty's decoder unfolds folded lines silently and splits a request line on any whitespace,
  * and a proxy that reads a head differently from its origin is a request-smuggling vector; the spec answers
- * them 400. Response heads are written back byte for byte ({@link Latin1Head}).
+ * them 400. Response heads are written back byte for byte ({@link Latin1Head}); a forwarded answer's head
+ * comes already written ({@link EncodedHead}) and its body is framed by {@link BodyFraming}.
  * Netty's decoder already refuses Content-Length with Transfer-Encoding, differing Content-Lengths, a
  * final coding other than chunked, and bad chunk sizes; {@link FramingEnforcer} turns all of these into
  * a 400 and a close.
@@ -142,14 +144,28 @@ final class GatewayServerCodec extends CombinedChannelDuplexHandler<GatewayServe
     }
 
     final class Encoder extends HttpResponseEncoder {
+        private final BodyFraming relayed = new BodyFraming();
         private HttpMethod method;
 
-        /** An answer already encoded ({@link EncodedAnswer}) goes out as it is, answering the oldest request. */
+        /**
+         * An answer already encoded ({@link EncodedAnswer}), or a forwarded answer's head the gateway wrote
+         * ({@link EncodedHead}) and then its body, go out past Netty's encoder, answering the oldest request.
+         */
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
             if (msg instanceof EncodedAnswer encoded) {
                 method = methods.poll();
                 ctx.write(encoded.content(), promise);
+                return;
+            }
+            if (msg instanceof EncodedHead head) {
+                method = methods.poll();
+                relayed.begin(head.chunked());
+                ctx.write(head.content(), promise);
+                return;
+            }
+            if (relayed.active() && msg instanceof HttpContent content) {
+                relayed.write(ctx, content, promise);
                 return;
             }
             super.write(ctx, msg, promise);

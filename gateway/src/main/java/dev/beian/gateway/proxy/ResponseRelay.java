@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -88,31 +86,27 @@ final class ResponseRelay {
         status = s.code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         keepClient = exchange.clientKeepAlive && receiver.mayKeepAlive();
-        HttpHeaders h = response.headers();
         boolean clientHttp10 = exchange.request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         long length = chunked ? -1 : HttpUtil.getContentLength(response, -1L);
         boolean noBody = exchange.request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
-        HopByHop.strip(h);
+        boolean chunkedToClient = false;
         // The framing is the gateway's own here too: no Connection token of the upstream's can remove it.
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (length >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
-        } else if (!noBody) { // chunked, or delimited by the upstream closing: re-framed for the client
+        if (length < 0 && !noBody) { // chunked, or delimited by the upstream closing: re-framed for the client
             if (clientHttp10) {
                 keepClient = false; // HTTP/1.0 has no chunked coding: delimited by closing
             } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                chunkedToClient = true;
             }
         }
-        appendVia(h);
-        if (!keepClient) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        String connection = !keepClient ? "close" : clientHttp10 ? "keep-alive" : null;
+        ClientResponseHead.Framing framing = new ClientResponseHead.Framing(length, chunkedToClient, connection);
+        if (receiver.isHttp2()) {
+            ClientResponseHead.edit(response, framing);
+            receiver.ctx.write(response);
+        } else {
+            receiver.ctx.write(ClientResponseHead.encode(response, framing, receiver.ctx.alloc()));
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        receiver.ctx.write(response);
         return true;
     }
 
@@ -134,11 +128,5 @@ final class ResponseRelay {
         if (last) {
             exchange.responseDone(write, upstreamKeepAlive, keepClient);
         }
-    }
-
-    /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
-    static void appendVia(HttpHeaders h) {
-        String via = h.get(HttpHeaderNames.VIA);
-        h.set(HttpHeaderNames.VIA, via == null ? UpstreamRequestHead.VIA : via + ", " + UpstreamRequestHead.VIA);
     }
 }

@@ -40,7 +40,7 @@ final class Tunnel implements UpstreamListener {
         HopByHop.strip(h);
         h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        ResponseRelay.appendVia(h);
+        h.set(HttpHeaderNames.VIA, ClientResponseHead.via(h));
         receiver.ctx.writeAndFlush(response);
         exchange.record.complete(Outcome.FORWARDED, 101);
         UpstreamConnection connection = exchange.handOver();

@@ -1,27 +1,26 @@
 package dev.beian.gateway.proxy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
-import java.nio.charset.StandardCharsets;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
- * The upstream side's HTTP/1.1 codec, paired as {@code HttpClientCodec} pairs Netty's request encoder and
- * response decoder (a response to HEAD has no body), but writing the request target and header values as
- * the bytes the client sent ({@link Latin1Head}): Netty's encoder turns a target byte 0x80 into
- * {@code C2 80}, so the app would route a path other than the one the gateway decided on.
+ * The upstream side's HTTP/1.1 codec: Netty's response decoder (a response to HEAD has no body, so each
+ * request's method is remembered), and the request head the gateway wrote ({@link UpstreamRequestHead})
+ * with its body framed by {@link BodyFraming}. The head carries the request target and header values as the
+ * bytes the client sent ({@link Latin1Head}): Netty's encoder turns a target byte 0x80 into {@code C2 80}, so
+ * the app would route a path other than the one the gateway decided on.
  */
 final class UpstreamCodec extends CombinedChannelDuplexHandler<UpstreamCodec.Decoder, UpstreamCodec.Encoder> {
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
@@ -33,28 +32,27 @@ final class UpstreamCodec extends CombinedChannelDuplexHandler<UpstreamCodec.Dec
                 .setMaxChunkSize(64 * 1024)), new Encoder());
     }
 
-    final class Encoder extends HttpRequestEncoder {
+    /**
+     * Writes the head the gateway built ({@link EncodedHead}) and frames the body after it; remembers each
+     * request's method for the decoder of its answer.
+     */
+    final class Encoder extends ChannelOutboundHandlerAdapter {
+        private final BodyFraming body = new BodyFraming();
+
         @Override
-        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
-            if (msg instanceof HttpRequest request) {
-                methods.add(request.method());
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof EncodedHead head) {
+                methods.add(head.method());
+                body.begin(head.chunked());
+                ctx.write(head.content(), promise);
+            } else if (msg instanceof HttpContent content && body.active()) {
+                body.write(ctx, content, promise);
+            } else if (msg instanceof HttpObject) {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IllegalStateException("not a message the gateway wrote: " + msg.getClass()));
+            } else {
+                ctx.write(msg, promise);
             }
-            super.encode(ctx, msg, out);
-        }
-
-        @Override
-        protected void encodeInitialLine(ByteBuf buf, HttpRequest request) {
-            ByteBufUtil.copy(request.method().asciiName(), buf);
-            buf.writeByte(' ');
-            buf.writeCharSequence(request.uri(), StandardCharsets.ISO_8859_1);
-            buf.writeByte(' ');
-            buf.writeCharSequence(request.protocolVersion().text(), StandardCharsets.US_ASCII);
-            buf.writeByte('\r').writeByte('\n');
-        }
-
-        @Override
-        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-            Latin1Head.writeHeaders(headers, buf);
         }
     }
 

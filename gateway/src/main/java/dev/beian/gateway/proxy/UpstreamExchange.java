@@ -135,8 +135,8 @@ final class UpstreamExchange implements UpstreamListener {
         connection = future.getNow();
         connection.bind(this);
         receiver.flow.bind(connection.channel());
-        HttpRequest head = UpstreamRequestHead.of(request, authority, record.client(), receiver.https, body.framing(),
-                context.config.limits().underscores(), websocket);
+        EncodedHead head = UpstreamRequestHead.of(request, authority, record.client(), receiver.https, body.framing(),
+                context.config.limits().underscores(), websocket, connection.channel().alloc());
         ChannelFuture write = body.writeHeld(connection, connection.write(head));
         receiver.flow.release(FlowControl.CONNECTING);
         if (flush) {

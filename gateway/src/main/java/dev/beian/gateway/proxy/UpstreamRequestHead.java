@@ -1,15 +1,14 @@
 package dev.beian.gateway.proxy;
 
 import dev.beian.gateway.config.GatewayConfig.Underscores;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +42,6 @@ final class UpstreamRequestHead {
     };
     /** This gateway in Via, in both directions (RFC 9110 §7.6.3). */
     static final String VIA = "1.1 beian-gateway";
-    /**
-     * Unvalidated: the decoder validated the client's fields and the gateway's own are its own. Two buckets
-     * ({@code newEmptyHeaders}): nothing looks fields up in a head that is only written out, and the default
-     * sixteen were a fifth of the bytes a forwarded request allocates.
-     */
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
-            .withNameValidation(false).withValueValidation(false);
-
     /** How the body goes to the upstream: none, a length the gateway counted or was told, or chunked. */
     record Framing(long length, boolean chunked) {
         static final Framing NONE = new Framing(-1, false);
@@ -65,42 +56,58 @@ final class UpstreamRequestHead {
     }
 
     /**
+     * The head, as the bytes the upstream receives: request line, fields, empty line. Field text is written
+     * as the bytes it was read from ({@link Latin1Head}).
+     *
      * @param client    the client's address, appended to X-Forwarded-For
      * @param https     the client came over TLS
      * @param websocket a WebSocket upgrade the gateway passes on
      */
-    static HttpRequest of(HttpRequest request, Authority authority, String client, boolean https, Framing framing,
-                          Underscores underscores, boolean websocket) {
+    static EncodedHead of(HttpRequest request, Authority authority, String client, boolean https, Framing framing,
+                          Underscores underscores, boolean websocket, ByteBufAllocator alloc) {
         String proto = https ? "https" : "http";
         HttpHeaders from = request.headers();
-        HttpHeaders to = HEADERS.newEmptyHeaders();
-        to.add(HttpHeaderNames.HOST, authority.value());
+        String target = authority.fromTarget() ? authority.originForm() : request.uri();
+        ByteBuf out = alloc.buffer(256 + target.length() + 48 * from.size());
+        out.writeCharSequence(request.method().name(), StandardCharsets.ISO_8859_1);
+        out.writeByte(' ');
+        out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
+        out.writeCharSequence(" HTTP/1.1\r\n", StandardCharsets.US_ASCII);
+        field(out, HttpHeaderNames.HOST, authority.value());
         List<String> named = HopByHop.connectionTokens(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> field = it.next();
-            CharSequence name = field.getKey();
+            Map.Entry<CharSequence, CharSequence> f = it.next();
+            CharSequence name = f.getKey();
             if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !isNamed(named, name)
                     && (underscores == Underscores.PASS || !hasUnderscore(name))) {
-                to.add(name, field.getValue());
+                field(out, name, f.getValue());
             }
         }
         if (framing.chunked()) {
-            to.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (framing.length() >= 0) {
-            to.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+            field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
         }
         if (websocket) {
-            to.add(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            to.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            field(out, HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            field(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        to.add("X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
-        to.add("X-Forwarded-Proto", proto);
-        to.add("X-Forwarded-Host", authority.value());
-        to.add("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
-        to.add(HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
-        String target = authority.fromTarget() ? authority.originForm() : request.uri();
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, to);
+        field(out, "X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
+        field(out, "X-Forwarded-Proto", proto);
+        field(out, "X-Forwarded-Host", authority.value());
+        field(out, "Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
+        field(out, HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
+        out.writeByte('\r').writeByte('\n');
+        return new EncodedHead(out, request.method(), framing.chunked());
+    }
+
+    /** One field line; names and values are the parsed ones (validated by the decoder) or the gateway's own. */
+    static void field(ByteBuf out, CharSequence name, CharSequence value) {
+        out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
     }
 
     /** True when the client's head has a field name with an underscore ({@code reject} answers it 400). */

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.config.GatewayConfig.Underscores;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,25 @@ class UpstreamRequestHeadTest {
     }
 
     static HttpRequest head(HttpRequest request, UpstreamRequestHead.Framing framing) throws Exception {
-        return UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false, framing, Underscores.DROP, false);
+        return of(request, "192.0.2.7", framing, Underscores.DROP, false);
+    }
+
+    /** The head the gateway writes, read back from its bytes as an upstream reads it. */
+    static HttpRequest of(HttpRequest request, String client, UpstreamRequestHead.Framing framing,
+                          Underscores underscores, boolean websocket) throws Exception {
+        EncodedHead head = UpstreamRequestHead.of(request, Authority.of(request), client, false, framing, underscores,
+                websocket, UnpooledByteBufAllocator.DEFAULT);
+        assertEquals(request.method(), head.method());
+        assertEquals(framing.chunked(), head.chunked());
+        EmbeddedChannel upstream = new EmbeddedChannel(new HttpRequestDecoder());
+        try {
+            assertTrue(upstream.writeInbound(head.content()));
+            HttpRequest read = upstream.readInbound();
+            assertTrue(read.decoderResult().isSuccess(), read.decoderResult().toString());
+            return read;
+        } finally {
+            upstream.finishAndReleaseAll();
+        }
     }
 
     @Test
@@ -79,16 +100,14 @@ class UpstreamRequestHeadTest {
         HttpRequest request = client("/", "Host", "example.cn", "X_Custom", "1");
         assertTrue(UpstreamRequestHead.hasUnderscoreName(request.headers()));
         assertFalse(UpstreamRequestHead.hasUnderscoreName(client("/", "Host", "example.cn").headers()));
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false,
-                UpstreamRequestHead.Framing.NONE, Underscores.PASS, false);
+        HttpRequest up = of(request, "192.0.2.7", UpstreamRequestHead.Framing.NONE, Underscores.PASS, false);
         assertEquals("1", up.headers().get("X_Custom"));
     }
 
     @Test
     void absoluteFormGoesInOriginFormWithItsAuthorityAndIpv6ClientsAreQuoted() throws Exception {
         HttpRequest request = client("http://www.example.cn/a?b", "Host", "unfiled.example.org");
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "2001:db8::1", false,
-                UpstreamRequestHead.Framing.NONE, Underscores.DROP, false);
+        HttpRequest up = of(request, "2001:db8::1", UpstreamRequestHead.Framing.NONE, Underscores.DROP, false);
         assertEquals("/a?b", up.uri());
         assertEquals(List.of("www.example.cn"), up.headers().getAll("Host"));
         assertEquals("for=\"[2001:db8::1]\";proto=http;host=www.example.cn", up.headers().get("Forwarded"));
@@ -97,8 +116,7 @@ class UpstreamRequestHeadTest {
     @Test
     void aWebSocketUpgradeIsTheOnlyUpgradeWritten() throws Exception {
         HttpRequest request = client("/ws", "Host", "example.cn", "Upgrade", "websocket", "Connection", "Upgrade");
-        HttpRequest up = UpstreamRequestHead.of(request, Authority.of(request), "192.0.2.7", false,
-                UpstreamRequestHead.Framing.NONE, Underscores.DROP, true);
+        HttpRequest up = of(request, "192.0.2.7", UpstreamRequestHead.Framing.NONE, Underscores.DROP, true);
         assertEquals("websocket", up.headers().get("Upgrade"));
         assertEquals("upgrade", up.headers().get("Connection"));
     }

@@ -1,0 +1,115 @@
+package dev.beian.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The head a client receives for a forwarded answer (SPEC §7): the upstream's status and end-to-end fields,
+ * in its order, without the hop-by-hop ones and those its {@code Connection} names; the framing, {@code Via}
+ * and {@code Connection} are the gateway's. On HTTP/1.1 it is written as bytes ({@link #encode}); an HTTP/2
+ * stream's codec needs the response object, edited in place to the same fields ({@link #edit}).
+ */
+final class ClientResponseHead {
+    /** Fields of the upstream's that the gateway writes itself: the framing and Via (appended to). */
+    private static final AsciiString[] WRITTEN_BY_GATEWAY = {
+        HttpHeaderNames.CONTENT_LENGTH,    // RFC 9112 §6.3: the length the gateway parsed, or none
+        HttpHeaderNames.VIA,               // RFC 9110 §7.6.3: the upstream's, then this gateway
+    };
+
+    /** How the gateway frames the answer's body for the client, and how the connection goes on. */
+    record Framing(long length, boolean chunked, String connection) {
+    }
+
+    private ClientResponseHead() {
+    }
+
+    /** The head as HTTP/1.1 bytes, for a body framed as {@code framing} says. */
+    static EncodedHead encode(HttpResponse response, Framing framing, ByteBufAllocator alloc) {
+        HttpHeaders from = response.headers();
+        ByteBuf out = alloc.buffer(128 + 48 * from.size());
+        out.writeCharSequence("HTTP/1.1 ", StandardCharsets.US_ASCII);
+        out.writeCharSequence(response.status().codeAsText(), StandardCharsets.US_ASCII);
+        out.writeByte(' ');
+        out.writeCharSequence(response.status().reasonPhrase(), StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
+        List<String> named = HopByHop.connectionTokens(from);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> f = it.next();
+            if (passes(f.getKey(), named)) {
+                UpstreamRequestHead.field(out, f.getKey(), f.getValue());
+            }
+        }
+        if (framing.length() >= 0) {
+            UpstreamRequestHead.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+        } else if (framing.chunked()) {
+            UpstreamRequestHead.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        UpstreamRequestHead.field(out, HttpHeaderNames.VIA, via(from));
+        if (framing.connection() != null) {
+            UpstreamRequestHead.field(out, HttpHeaderNames.CONNECTION, framing.connection());
+        }
+        out.writeByte('\r').writeByte('\n');
+        return new EncodedHead(out, null, framing.chunked());
+    }
+
+    /** The same fields, set on the response itself (for a codec that needs the object). */
+    static void edit(HttpResponse response, Framing framing) {
+        HttpHeaders h = response.headers();
+        String via = via(h);
+        HopByHop.strip(h);
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.VIA);
+        if (framing.length() >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, framing.length());
+        } else if (framing.chunked()) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        h.set(HttpHeaderNames.VIA, via);
+        if (framing.connection() != null) {
+            h.set(HttpHeaderNames.CONNECTION, framing.connection());
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
+    static String via(HttpHeaders h) {
+        if (!h.contains(HttpHeaderNames.VIA)) {
+            return UpstreamRequestHead.VIA;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String v : h.getAll(HttpHeaderNames.VIA)) { // every Via line the upstream sent, in order
+            if (!v.isBlank()) {
+                sb.append(v.strip()).append(", ");
+            }
+        }
+        return sb.append(UpstreamRequestHead.VIA).toString();
+    }
+
+    private static boolean passes(CharSequence name, List<String> named) {
+        if (HopByHop.isHopByHop(name)) {
+            return false;
+        }
+        for (AsciiString field : WRITTEN_BY_GATEWAY) {
+            if (field.contentEqualsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        for (int i = 0; i < named.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
