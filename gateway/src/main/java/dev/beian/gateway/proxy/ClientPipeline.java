@@ -35,7 +35,8 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     static final String TLS = "tls";
     private static final String HEADER_TIMEOUT = "header-timeout";
     private static final String IDLE = "idle";
-    private static final String CODEC = "http";
+    private static final String ENCODER = "http-out";
+    private static final String DECODER = "http";
     private static final String FRAMING = "framing";
 
     /** Fire into a client pipeline (on its loop) when the gateway starts draining. */
@@ -132,13 +133,15 @@ public final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     private static void http1(ChannelPipeline p, GatewayConfig config) {
-        p.addLast(CODEC, new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.limits().maxHeaderSize()));
+        GatewayServerCodec codec = new GatewayServerCodec(GatewayConfig.MAX_REQUEST_LINE, config.limits().maxHeaderSize());
+        p.addLast(ENCODER, codec.encoder());
+        p.addLast(DECODER, codec.decoder());
         p.addLast(FRAMING, new FramingEnforcer());
     }
 
     /** After a 101 to a WebSocket upgrade: bytes from now on; the idle step stays to close a silent tunnel. */
     static void becomeTunnel(ChannelPipeline p) {
-        for (String name : new String[] {HEADER_TIMEOUT, FRAMING, CODEC}) {
+        for (String name : new String[] {HEADER_TIMEOUT, FRAMING, DECODER, ENCODER}) {
             if (p.get(name) != null) {
                 p.remove(name);
             }

@@ -3,7 +3,6 @@ package dev.beian.gateway.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
@@ -22,14 +21,21 @@ import java.util.ArrayDeque;
  * bytes the client sent ({@link Latin1Head}): Netty's encoder turns a target byte 0x80 into {@code C2 80}, so
  * the app would route a path other than the one the gateway decided on.
  */
-final class UpstreamCodec extends CombinedChannelDuplexHandler<UpstreamCodec.Decoder, UpstreamCodec.Encoder> {
+final class UpstreamCodec {
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
+    private final Decoder decoder = new Decoder(new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024));
+    private final Encoder encoder = new Encoder();
 
-    UpstreamCodec() {
-        init(new Decoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(64 * 1024)
-                .setMaxChunkSize(64 * 1024)), new Encoder());
+    /** The halves are handlers of their own, as {@link GatewayServerCodec}'s are. */
+    Decoder decoder() {
+        return decoder;
+    }
+
+    Encoder encoder() {
+        return encoder;
     }
 
     /**

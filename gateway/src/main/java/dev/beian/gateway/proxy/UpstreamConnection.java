@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * channel it is about: from the last request byte written to the first byte of the answer (SPEC §7).
  */
 final class UpstreamConnection {
-    static final String CODEC = "http";
+    static final String ENCODER = "http-out";
+    static final String DECODER = "http";
     static final String IDLE = "idle";
 
     private final Channel channel;
@@ -146,7 +147,7 @@ final class UpstreamConnection {
     void toTunnel() {
         stopResponseTimer();
         ChannelPipeline p = channel.pipeline();
-        for (String name : new String[] {CODEC, IDLE}) {
+        for (String name : new String[] {DECODER, ENCODER, IDLE}) {
             if (p.get(name) != null) {
                 p.remove(name);
             }

@@ -64,7 +64,9 @@ final class UpstreamPool implements UpstreamConnector {
      */
     static void steps(Channel ch, UpstreamConnection connection, long idleNanos) {
         ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
-        ch.pipeline().addLast(UpstreamConnection.CODEC, new UpstreamCodec());
+        UpstreamCodec codec = new UpstreamCodec();
+        ch.pipeline().addLast(UpstreamConnection.ENCODER, codec.encoder());
+        ch.pipeline().addLast(UpstreamConnection.DECODER, codec.decoder());
         ch.pipeline().addLast("upstream", connection.handler());
     }
 

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /** The body after a head the gateway wrote, as the upstream side's encoder frames it on the wire. */
 class BodyFramingTest {
+    private static EmbeddedChannel upstreamSide() {
+        UpstreamCodec codec = new UpstreamCodec();
+        return new EmbeddedChannel(codec.encoder(), codec.decoder());
+    }
+
     private static ByteBuf text(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
@@ -33,7 +38,7 @@ class BodyFramingTest {
 
     @Test
     void chunkedBodiesAreFramedAndEndWithTheLastChunkWithoutTrailers() {
-        EmbeddedChannel ch = new EmbeddedChannel(new UpstreamCodec());
+        EmbeddedChannel ch = upstreamSide();
         ch.writeOutbound(new EncodedHead(text("POST / HTTP/1.1\r\n\r\n"), HttpMethod.POST, true));
         ChannelFuture empty = ch.writeAndFlush(new DefaultHttpContent(Unpooled.EMPTY_BUFFER));
         assertTrue(empty.isSuccess(), "an empty piece still completes its write");
@@ -49,7 +54,7 @@ class BodyFramingTest {
 
     @Test
     void aBodyOfKnownLengthGoesAsItIsAndTheNextHeadFollows() {
-        EmbeddedChannel ch = new EmbeddedChannel(new UpstreamCodec());
+        EmbeddedChannel ch = upstreamSide();
         ch.writeOutbound(new EncodedHead(text("PUT / HTTP/1.1\r\nContent-Length: 3\r\n\r\n"), HttpMethod.PUT, false));
         ch.writeOutbound(new DefaultHttpContent(text("ab")), new DefaultLastHttpContent(text("c")));
         ch.writeOutbound(new EncodedHead(text("GET / HTTP/1.1\r\n\r\n"), HttpMethod.GET, false));
@@ -60,7 +65,7 @@ class BodyFramingTest {
 
     @Test
     void aBodyWithoutAHeadTheGatewayWroteIsRefused() {
-        EmbeddedChannel ch = new EmbeddedChannel(new UpstreamCodec());
+        EmbeddedChannel ch = upstreamSide();
         ByteBuf body = text("stray");
         ChannelFuture write = ch.writeAndFlush(new DefaultHttpContent(body));
         assertFalse(write.isSuccess());

@@ -28,6 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * GET answered by the encoder, each gets its own body rule).
  */
 class EncodedAnswerTest {
+    private static EmbeddedChannel channel(GatewayServerCodec codec) {
+        return new EmbeddedChannel(codec.encoder(), codec.decoder());
+    }
+
     @TempDir
     static Path dir;
 
@@ -70,7 +74,7 @@ class EncodedAnswerTest {
     @Test
     void theMethodQueueStaysInStep() throws Exception {
         BlockAnswers answers = answers("");
-        EmbeddedChannel ch = new EmbeddedChannel(new GatewayServerCodec(8192, 8192));
+        EmbeddedChannel ch = channel(new GatewayServerCodec(8192, 8192));
         ch.writeInbound(Unpooled.copiedBuffer("HEAD / HTTP/1.1\r\nHost: a.cn\r\n\r\nGET / HTTP/1.1\r\nHost: a.cn\r\n\r\n",
                 StandardCharsets.ISO_8859_1));
         releaseAll(ch.inboundMessages());
@@ -88,7 +92,7 @@ class EncodedAnswerTest {
 
     /** What goes on the wire for {@code answer} to a {@code method} request. */
     private static byte[] written(String method, Object answer, boolean http10KeepAlive) {
-        EmbeddedChannel ch = new EmbeddedChannel(new GatewayServerCodec(8192, 8192));
+        EmbeddedChannel ch = channel(new GatewayServerCodec(8192, 8192));
         ch.writeInbound(Unpooled.copiedBuffer(method + " / HTTP/1.1\r\nHost: a.cn\r\n\r\n", StandardCharsets.ISO_8859_1));
         releaseAll(ch.inboundMessages());
         if (answer instanceof io.netty.handler.codec.http.FullHttpResponse response && http10KeepAlive) {
