@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,8 @@ final class ClientResponseHead {
         HttpHeaderNames.VIA,               // RFC 9110 §7.6.3: the upstream's, then this gateway
     };
 
+    private static final AsciiString HTTP_1_1_SP = AsciiString.cached("HTTP/1.1 ");
+
     /** How the gateway frames the answer's body for the client, and how the connection goes on. */
     record Framing(long length, boolean chunked, String connection) {
     }
@@ -37,27 +38,27 @@ final class ClientResponseHead {
     static EncodedHead encode(HttpResponse response, Framing framing, ByteBufAllocator alloc) {
         HttpHeaders from = response.headers();
         ByteBuf out = alloc.buffer(128 + 48 * from.size());
-        out.writeCharSequence("HTTP/1.1 ", StandardCharsets.US_ASCII);
-        out.writeCharSequence(response.status().codeAsText(), StandardCharsets.US_ASCII);
+        Latin1Head.write(out, HTTP_1_1_SP);
+        Latin1Head.write(out, response.status().codeAsText());
         out.writeByte(' ');
-        out.writeCharSequence(response.status().reasonPhrase(), StandardCharsets.ISO_8859_1);
+        Latin1Head.write(out, response.status().reasonPhrase());
         out.writeByte('\r').writeByte('\n');
         List<String> named = HopByHop.connectionTokens(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> f = it.next();
             if (passes(f.getKey(), named)) {
-                UpstreamRequestHead.field(out, f.getKey(), f.getValue());
+                Latin1Head.field(out, f.getKey(), f.getValue());
             }
         }
         if (framing.length() >= 0) {
-            UpstreamRequestHead.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+            Latin1Head.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
         } else if (framing.chunked()) {
-            UpstreamRequestHead.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            Latin1Head.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        UpstreamRequestHead.field(out, HttpHeaderNames.VIA, via(from));
+        Latin1Head.field(out, HttpHeaderNames.VIA, via(from));
         if (framing.connection() != null) {
-            UpstreamRequestHead.field(out, HttpHeaderNames.CONNECTION, framing.connection());
+            Latin1Head.field(out, HttpHeaderNames.CONNECTION, framing.connection());
         }
         out.writeByte('\r').writeByte('\n');
         return new EncodedHead(out, null, framing.chunked());

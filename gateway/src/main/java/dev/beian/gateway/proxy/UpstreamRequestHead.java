@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +41,7 @@ final class UpstreamRequestHead {
     };
     /** This gateway in Via, in both directions (RFC 9110 §7.6.3). */
     static final String VIA = "1.1 beian-gateway";
+    private static final AsciiString HTTP_1_1_CRLF = AsciiString.cached(" HTTP/1.1\r\n");
     /** How the body goes to the upstream: none, a length the gateway counted or was told, or chunked. */
     record Framing(long length, boolean chunked) {
         static final Framing NONE = new Framing(-1, false);
@@ -69,11 +69,11 @@ final class UpstreamRequestHead {
         HttpHeaders from = request.headers();
         String target = authority.fromTarget() ? authority.originForm() : request.uri();
         ByteBuf out = alloc.buffer(256 + target.length() + 48 * from.size());
-        out.writeCharSequence(request.method().name(), StandardCharsets.ISO_8859_1);
+        Latin1Head.write(out, request.method().asciiName());
         out.writeByte(' ');
-        out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
-        out.writeCharSequence(" HTTP/1.1\r\n", StandardCharsets.US_ASCII);
-        field(out, HttpHeaderNames.HOST, authority.value());
+        Latin1Head.write(out, target);
+        Latin1Head.write(out, HTTP_1_1_CRLF);
+        Latin1Head.field(out, HttpHeaderNames.HOST, authority.value());
         List<String> named = HopByHop.connectionTokens(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
@@ -81,33 +81,25 @@ final class UpstreamRequestHead {
             CharSequence name = f.getKey();
             if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !isNamed(named, name)
                     && (underscores == Underscores.PASS || !hasUnderscore(name))) {
-                field(out, name, f.getValue());
+                Latin1Head.field(out, name, f.getValue());
             }
         }
         if (framing.chunked()) {
-            field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            Latin1Head.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (framing.length() >= 0) {
-            field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+            Latin1Head.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
         }
         if (websocket) {
-            field(out, HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            field(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            Latin1Head.field(out, HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            Latin1Head.field(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        field(out, "X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
-        field(out, "X-Forwarded-Proto", proto);
-        field(out, "X-Forwarded-Host", authority.value());
-        field(out, "Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
-        field(out, HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
+        Latin1Head.field(out, "X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
+        Latin1Head.field(out, "X-Forwarded-Proto", proto);
+        Latin1Head.field(out, "X-Forwarded-Host", authority.value());
+        Latin1Head.field(out, "Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
+        Latin1Head.field(out, HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
         out.writeByte('\r').writeByte('\n');
         return new EncodedHead(out, request.method(), framing.chunked());
-    }
-
-    /** One field line; names and values are the parsed ones (validated by the decoder) or the gateway's own. */
-    static void field(ByteBuf out, CharSequence name, CharSequence value) {
-        out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
-        out.writeByte(':').writeByte(' ');
-        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
-        out.writeByte('\r').writeByte('\n');
     }
 
     /** True when the client's head has a field name with an underscore ({@code reject} answers it 400). */
