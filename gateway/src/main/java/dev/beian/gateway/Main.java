@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -191,13 +192,17 @@ public final class Main {
      * in a second or two instead of ten.
      */
     private static Registry loadRegistry(Path file, Set<String> upstreams, Path served) throws Failure {
+        // every core composes pieces (the JDK's common pool has one thread fewer than there are cores)
+        ForkJoinPool pieces = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
         try {
-            RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC());
+            RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC(), pieces);
             Path compiled = RegistryStart.compiledLocation(served);
             Registry previous = compiled == null ? null : loader.openCompiled(compiled);
             return loader.parse(Files.readAllBytes(file), file, previous);
         } catch (InvalidRegistryException | IOException e) {
             throw Failure.of(file, e);
+        } finally {
+            pieces.shutdown();
         }
     }
 
