@@ -1,6 +1,5 @@
 package dev.beian.gateway.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -37,31 +36,27 @@ final class ClientResponseHead {
     /** The head as HTTP/1.1 bytes, for a body framed as {@code framing} says. */
     static EncodedHead encode(HttpResponse response, Framing framing, ByteBufAllocator alloc) {
         HttpHeaders from = response.headers();
-        ByteBuf out = alloc.buffer(128 + 48 * from.size());
-        Latin1Head.write(out, HTTP_1_1_SP);
-        Latin1Head.write(out, response.status().codeAsText());
-        out.writeByte(' ');
-        Latin1Head.write(out, response.status().reasonPhrase());
-        out.writeByte('\r').writeByte('\n');
+        HeadBytes out = HeadBytes.start();
+        out.text(HTTP_1_1_SP).text(response.status().codeAsText()).sp().text(response.status().reasonPhrase()).crlf();
         List<String> named = HopByHop.connectionTokens(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> f = it.next();
             if (passes(f.getKey(), named)) {
-                Latin1Head.field(out, f.getKey(), f.getValue());
+                out.field(f.getKey(), f.getValue());
             }
         }
         if (framing.length() >= 0) {
-            Latin1Head.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+            out.field(HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
         } else if (framing.chunked()) {
-            Latin1Head.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            out.field(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        Latin1Head.field(out, HttpHeaderNames.VIA, via(from));
+        out.field(HttpHeaderNames.VIA, via(from));
         if (framing.connection() != null) {
-            Latin1Head.field(out, HttpHeaderNames.CONNECTION, framing.connection());
+            out.field(HttpHeaderNames.CONNECTION, framing.connection());
         }
-        out.writeByte('\r').writeByte('\n');
-        return new EncodedHead(out, null, framing.chunked());
+        out.crlf();
+        return new EncodedHead(out.toBuffer(alloc), null, framing.chunked());
     }
 
     /** The same fields, set on the response itself (for a codec that needs the object). */

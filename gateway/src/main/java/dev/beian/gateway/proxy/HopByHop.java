@@ -50,6 +50,9 @@ final class HopByHop {
     /** The field names the Connection field lists, as written. */
     static List<String> connectionTokens(HttpHeaders headers) {
         List<String> named = List.of();
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return named; // the common request: nothing to look up or split
+        }
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.strip();

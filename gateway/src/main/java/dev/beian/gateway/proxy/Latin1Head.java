@@ -29,7 +29,7 @@ final class Latin1Head {
     }
 
     /** One field line. */
-    static void field(ByteBuf buf, CharSequence name, CharSequence value) {
+    private static void field(ByteBuf buf, CharSequence name, CharSequence value) {
         write(buf, name);
         buf.writeShort(COLON_SP);
         write(buf, value);
@@ -42,7 +42,7 @@ final class Latin1Head {
      * 1.5 % of a forwarded request in a profile), and copies an {@link AsciiString}'s bytes as they are.
      * {@code RequestHygieneTest} holds bytes 0x80-0xFF to it.
      */
-    static void write(ByteBuf buf, CharSequence text) {
+    private static void write(ByteBuf buf, CharSequence text) {
         ByteBufUtil.writeAscii(buf, text);
     }
 }

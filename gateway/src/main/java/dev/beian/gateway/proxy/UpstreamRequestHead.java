@@ -1,7 +1,6 @@
 package dev.beian.gateway.proxy;
 
 import dev.beian.gateway.config.GatewayConfig.Underscores;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -68,12 +67,9 @@ final class UpstreamRequestHead {
         String proto = https ? "https" : "http";
         HttpHeaders from = request.headers();
         String target = authority.fromTarget() ? authority.originForm() : request.uri();
-        ByteBuf out = alloc.buffer(256 + target.length() + 48 * from.size());
-        Latin1Head.write(out, request.method().asciiName());
-        out.writeByte(' ');
-        Latin1Head.write(out, target);
-        Latin1Head.write(out, HTTP_1_1_CRLF);
-        Latin1Head.field(out, HttpHeaderNames.HOST, authority.value());
+        HeadBytes out = HeadBytes.start();
+        out.text(request.method().asciiName()).sp().text(target).text(HTTP_1_1_CRLF);
+        out.field(HttpHeaderNames.HOST, authority.value());
         List<String> named = HopByHop.connectionTokens(from);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
@@ -81,25 +77,25 @@ final class UpstreamRequestHead {
             CharSequence name = f.getKey();
             if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !isNamed(named, name)
                     && (underscores == Underscores.PASS || !hasUnderscore(name))) {
-                Latin1Head.field(out, name, f.getValue());
+                out.field(name, f.getValue());
             }
         }
         if (framing.chunked()) {
-            Latin1Head.field(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            out.field(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (framing.length() >= 0) {
-            Latin1Head.field(out, HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
+            out.field(HttpHeaderNames.CONTENT_LENGTH, Long.toString(framing.length()));
         }
         if (websocket) {
-            Latin1Head.field(out, HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-            Latin1Head.field(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.field(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            out.field(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        Latin1Head.field(out, "X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
-        Latin1Head.field(out, "X-Forwarded-Proto", proto);
-        Latin1Head.field(out, "X-Forwarded-Host", authority.value());
-        Latin1Head.field(out, "Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
-        Latin1Head.field(out, HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
-        out.writeByte('\r').writeByte('\n');
-        return new EncodedHead(out, request.method(), framing.chunked());
+        out.field("X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
+        out.field("X-Forwarded-Proto", proto);
+        out.field("X-Forwarded-Host", authority.value());
+        out.field("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
+        out.field(HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
+        out.crlf();
+        return new EncodedHead(out.toBuffer(alloc), request.method(), framing.chunked());
     }
 
     /** True when the client's head has a field name with an underscore ({@code reject} answers it 400). */
