@@ -34,10 +34,13 @@ final class HeadBytes {
         return head;
     }
 
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) keeps each char's low byte: wanted here
     HeadBytes text(CharSequence text) {
         int n = text.length();
         ensure(n);
-        if (text instanceof AsciiString ascii) {
+        if (text instanceof String string) {
+            string.getBytes(0, n, bytes, length); // an array copy for a Latin-1 string, as the decoder's are
+        } else if (text instanceof AsciiString ascii) {
             System.arraycopy(ascii.array(), ascii.arrayOffset(), bytes, length, n);
         } else {
             byte[] b = bytes;
