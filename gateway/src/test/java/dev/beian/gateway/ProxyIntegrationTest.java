@@ -226,6 +226,19 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void closeDelimitedUpstreamBodiesGoAsTheyAreToHttp10ClientsAndTheConnectionCloses() throws Exception {
+        try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
+            raw.send("GET /nolength HTTP/1.0\r\nHost: example.cn\r\nConnection: keep-alive\r\n\r\n");
+            RawHttp.Response r = raw.read();
+            assertEquals(200, r.status());
+            assertEquals("no length here", r.text());
+            assertEquals(null, r.header("transfer-encoding"), "HTTP/1.0 has no chunked coding");
+            assertEquals("close", r.header("connection"));
+            assertTrue(raw.closedByServer(), "the close delimits the body");
+        }
+    }
+
+    @Test
     void http10ClientsAreServedAndClosed() throws Exception {
         try (RawHttp raw = new RawHttp(gateway.fixture().port())) {
             raw.send("GET /echo HTTP/1.0\r\nHost: example.cn\r\n\r\n");
