@@ -80,16 +80,7 @@ final class ClientResponseHead {
 
     /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
     static String via(HttpHeaders h) {
-        if (!h.contains(HttpHeaderNames.VIA)) {
-            return UpstreamRequestHead.VIA;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String v : h.getAll(HttpHeaderNames.VIA)) { // every Via line the upstream sent, in order
-            if (!v.isBlank()) {
-                sb.append(v.strip()).append(", ");
-            }
-        }
-        return sb.append(UpstreamRequestHead.VIA).toString();
+        return UpstreamRequestHead.append(h, HttpHeaderNames.VIA, UpstreamRequestHead.VIA); // every Via line, in order
     }
 
     private static boolean passes(CharSequence name, List<String> named) {
@@ -101,11 +92,6 @@ final class ClientResponseHead {
                 return false;
             }
         }
-        for (int i = 0; i < named.size(); i++) {
-            if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
-                return false;
-            }
-        }
-        return true;
+        return !HopByHop.isNamed(named, name);
     }
 }

@@ -67,6 +67,16 @@ final class HopByHop {
         return named;
     }
 
+    /** True when {@code name} is one of the {@link #connectionTokens} (case-insensitive). */
+    static boolean isNamed(List<String> named, CharSequence name) {
+        for (int i = 0; i < named.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when the Connection field lists {@code token} (case-insensitive). */
     static boolean connectionHas(HttpHeaders headers, String token) {
         for (String t : connectionTokens(headers)) {

@@ -75,7 +75,7 @@ final class UpstreamRequestHead {
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> f = it.next();
             CharSequence name = f.getKey();
-            if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !isNamed(named, name)
+            if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !HopByHop.isNamed(named, name)
                     && (underscores == Underscores.PASS || !hasUnderscore(name))) {
                 out.field(name, f.getValue());
             }
@@ -127,17 +127,8 @@ final class UpstreamRequestHead {
         return false;
     }
 
-    private static boolean isNamed(List<String> named, CharSequence name) {
-        for (int i = 0; i < named.size(); i++) {
-            if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The client's values of a list field, then the gateway's own; just the own one when the client sent none. */
-    private static String append(HttpHeaders from, AsciiString name, String own) {
+    /** The far side's values of a list field, then the gateway's own; just the own one when it sent none. */
+    static String append(HttpHeaders from, AsciiString name, String own) {
         if (!from.contains(name)) {
             return own; // the common case: no list to copy
         }
