@@ -177,7 +177,8 @@ final class GatewayServerCodec {
                 ctx.write(head.content(), promise);
                 return;
             }
-            if (relayed.active() && msg instanceof HttpContent content) {
+            // a piece of the relayed body; a whole response (one the gateway answers itself) never is one
+            if (relayed.active() && msg instanceof HttpContent content && !(msg instanceof HttpMessage)) {
                 relayed.write(ctx, content, promise);
                 return;
             }
