@@ -7,8 +7,9 @@ import io.netty.handler.codec.http.HttpMethod;
 /**
  * A message head the gateway wrote as bytes itself ({@link UpstreamRequestHead}, {@link ClientResponseHead}),
  * and how the body after it is framed on this hop ({@link BodyFraming}). Written past Netty's encoders: the
- * gateway chose every field already, so filling a header map only for an encoder to walk it again was a
- * fifth of a forwarded request's own work. A holder, so that a head dropped anywhere is released.
+ * gateway chose every field already, and filling a header map only for an encoder to walk it again (Netty's
+ * {@code HttpObjectEncoder} alone was 17 % of a forwarded request's user time) was most of what the gateway's
+ * own heads cost. A holder, so that a head dropped anywhere is released.
  */
 final class EncodedHead extends DefaultByteBufHolder {
     private final HttpMethod method;
