@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * Head text written back as the bytes it was read from. Netty's decoder reads each head byte as one char
- * (ISO-8859-1), but its encoders write the request target as UTF-8 and header values as US-ASCII, so a
- * byte 0x80 in a path would leave as {@code C2 80} and one in a header value as {@code ?}: the far side
- * would see a message other than the one that was decided on. Writing ISO-8859-1 gives back every byte.
+ * (ISO-8859-1), but its request encoder writes the target as UTF-8, so a byte 0x80 in a path would leave as
+ * {@code C2 80}: the far side would see a message other than the one that was decided on. Writing each char
+ * as its low byte gives back every byte; the heads the gateway writes itself do the same ({@link HeadBytes}).
  */
 final class Latin1Head {
     private static final int COLON_SP = (':' << 8) | ' ';
