@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,17 @@ final class ClientResponseHead {
     static void edit(HttpResponse response, Framing framing) {
         HttpHeaders h = response.headers();
         String via = via(h);
-        HopByHop.strip(h);
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.VIA);
+        List<String> named = HopByHop.connectionTokens(h);
+        List<CharSequence> dropped = new ArrayList<>();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (!passes(name, named)) { // the same rule as encode's
+                dropped.add(name);
+            }
+        }
+        for (CharSequence name : dropped) {
+            h.remove(name);
+        }
         if (framing.length() >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, framing.length());
         } else if (framing.chunked()) {
