@@ -137,18 +137,25 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (!(msg instanceof EncodedHead head)) {
+            if (msg instanceof EncodedHead head) {
+                ctx.write(readBack(head, requests), promise);
+            } else {
                 ctx.write(msg, promise);
-                return;
             }
-            EmbeddedChannel peer = new EmbeddedChannel(requests ? new HttpRequestDecoder() : new HttpResponseDecoder());
+        }
+
+        /** The head as a peer's decoder reads it from the bytes (which it consumes); fails if they do not parse. */
+        @SuppressWarnings("unchecked")
+        static <T extends HttpMessage> T readBack(EncodedHead head, boolean request) {
+            EmbeddedChannel peer = new EmbeddedChannel(request ? new HttpRequestDecoder() : new HttpResponseDecoder());
             try {
                 peer.writeInbound(head.content());
                 HttpMessage read = peer.readInbound();
-                if (!read.decoderResult().isSuccess()) {
-                    throw new AssertionError("the gateway wrote a head that does not parse: " + read.decoderResult());
+                if (read == null || !read.decoderResult().isSuccess()) {
+                    throw new AssertionError("the gateway wrote a head that does not parse: "
+                            + (read == null ? "no head" : read.decoderResult()));
                 }
-                ctx.write(read, promise);
+                return (T) read;
             } finally {
                 peer.finishAndReleaseAll();
             }

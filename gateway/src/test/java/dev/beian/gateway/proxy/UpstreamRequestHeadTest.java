@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.config.GatewayConfig.Underscores;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,15 +45,7 @@ class UpstreamRequestHeadTest {
                 websocket, UnpooledByteBufAllocator.DEFAULT);
         assertEquals(request.method(), head.method());
         assertEquals(framing.chunked(), head.chunked());
-        EmbeddedChannel upstream = new EmbeddedChannel(new HttpRequestDecoder());
-        try {
-            assertTrue(upstream.writeInbound(head.content()));
-            HttpRequest read = upstream.readInbound();
-            assertTrue(read.decoderResult().isSuccess(), read.decoderResult().toString());
-            return read;
-        } finally {
-            upstream.finishAndReleaseAll();
-        }
+        return ExchangeHarness.HeadsAsObjects.readBack(head, true);
     }
 
     @Test
