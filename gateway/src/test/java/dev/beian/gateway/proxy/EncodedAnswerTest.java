@@ -2,6 +2,9 @@ package dev.beian.gateway.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.decision.BlockReason;
 import dev.beian.gateway.block.BlockAnswers;
@@ -88,6 +91,28 @@ class EncodedAnswerTest {
         assertEquals(-1, text.substring(firstEnd, firstEnd + 8).indexOf('<'), "the HEAD answer has no body");
         assertEquals(all.length - length, text.lastIndexOf("\r\n\r\n") + 4, "the GET answer after it has its body");
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void oneKeptAnswerServesManyWritesFromDirectMemory() throws Exception {
+        EncodedAnswer.Kept kept = new EncodedAnswer.Kept(answers(""));
+        EncodedAnswer answer = kept.answer(BlockReason.UNFILED, "a.cn", true, false, false);
+        assertSame(answer, kept.answer(BlockReason.UNFILED, "a.cn", true, false, false), "kept, not made again");
+        byte[] first = null;
+        for (int i = 0; i < 3; i++) {
+            ByteBuf view = answer.content();
+            // the native transports copy a heap buffer into a direct one on every write
+            assertTrue(view.isDirect(), "written without a copy");
+            byte[] bytes = new byte[view.readableBytes()];
+            view.readBytes(bytes); // a write reads its view to the end ...
+            assertFalse(view.release(), "... and releases it, which frees nothing");
+            if (first == null) {
+                first = bytes;
+            } else {
+                assertArrayEquals(first, bytes, "every write sends the whole answer");
+            }
+        }
+        assertTrue(new String(first, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 451 "));
     }
 
     /** What goes on the wire for {@code answer} to a {@code method} request. */
