@@ -26,11 +26,13 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean waitingForHead = true;
-    /** The head being waited for has begun (its first byte came, or the connection opened). */
+    /** The head being waited for is on the clock (its first byte came, or the connection opened). */
     private boolean clockRunning;
+    /** A byte came since the last head was done. */
     private boolean sawBytes;
-    private long headStart = System.nanoTime();
-    /** {@link #headStart} on the event loop's ticker (the clock its timers run on; a mock one in tests). */
+    /** {@code System.nanoTime()} at the first byte of the head now arriving; valid while {@link #sawBytes}. */
+    private long firstByte;
+    /** When the clock of the head being waited for started, on the event loop's ticker (a mock one in tests). */
     private long headStartTick;
 
     HeaderReadTimeout(long timeoutNanos) {
@@ -51,27 +53,36 @@ final class HeaderReadTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        sawBytes = true;
-        if (waitingForHead && !clockRunning) {
-            startClock();
-            if (timer == null) {
-                arm(timeoutNanos);
+        if (waitingForHead && !sawBytes) {
+            // one clock read per head, for both its timeout and its duration (the request's record): the
+            // system ticker is System.nanoTime() less its start
+            Ticker ticker = ctx.executor().ticker();
+            long tick = ticker.nanoTime();
+            firstByte = ticker == Ticker.systemTicker() ? tick + ticker.initialNanoTime() : System.nanoTime();
+            if (!clockRunning) {
+                headStartTick = tick;
+                clockRunning = true;
+                if (timer == null) {
+                    arm(timeoutNanos);
+                }
             }
         }
+        sawBytes = true;
         ctx.fireChannelRead(msg);
     }
 
     private void startClock() {
-        Ticker ticker = ctx.executor().ticker();
-        headStartTick = ticker.nanoTime();
-        // one clock read per head: the system ticker is System.nanoTime() less its start
-        headStart = ticker == Ticker.systemTicker() ? headStartTick + ticker.initialNanoTime() : System.nanoTime();
+        headStartTick = ctx.executor().ticker().nanoTime();
         clockRunning = true;
     }
 
-    /** When the head being waited for began: its first byte, or the connection's opening for the first. */
+    /**
+     * {@code System.nanoTime()} when the head now being read began, as nginx's {@code $request_time} counts:
+     * its first byte. Now, when no byte came since the last head was done: a head read together with the
+     * one before it (pipelined) begins when the gateway turns to it.
+     */
     long headStartedAt() {
-        return headStart;
+        return sawBytes ? firstByte : System.nanoTime();
     }
 
     /** The exchange handler got a complete request head. */

@@ -111,7 +111,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void admit(HttpRequest request) {
-        long start = System.nanoTime();
+        long start = headStart();
         if (headerTimeout != null) {
             headerTimeout.headReceived();
         }
@@ -134,6 +134,11 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Where a request's duration starts: its head's first byte, where the header timeout saw it. */
+    private long headStart() {
+        return headerTimeout == null ? System.nanoTime() : headerTimeout.headStartedAt();
+    }
+
     /** Once per connection, at its first head: the PROXY header and the TLS handshake are done by now. */
     private void learnConnection() {
         if (clientAddress == null) {
@@ -150,8 +155,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
      */
     private void refuseHead(HttpResponseStatus status) {
         learnConnection();
-        long start = headerTimeout == null ? System.nanoTime() : headerTimeout.headStartedAt();
-        new RequestRecord(context, protocol, start, clientAddress, "-",
+        new RequestRecord(context, protocol, headStart(), clientAddress, "-",
                 "-", null).complete(Outcome.BAD_REQUEST, status.code());
         answerAndClose(Answers.of(status, Outcome.BAD_REQUEST.label(), false));
     }

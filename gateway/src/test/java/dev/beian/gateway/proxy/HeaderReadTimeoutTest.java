@@ -57,6 +57,32 @@ class HeaderReadTimeoutTest {
         assertEquals(List.of(), events, "nothing to answer");
     }
 
+    /** A request's duration (its record) starts where the head's first byte came, read once for both. */
+    @Test
+    void aHeadBeginsAtItsFirstByteAndAPipelinedOneWhenItsTurnComes() {
+        long opened = System.nanoTime(); // after the connection opened: the first head begins later, at its byte
+        long before = System.nanoTime();
+        bytes();
+        long after = System.nanoTime();
+        long first = timeout.headStartedAt();
+        assertTrue(first >= before && first <= after, "the first byte, not the connection's opening");
+        assertTrue(first >= opened);
+        bytes(); // more of the same head
+        assertEquals(first, timeout.headStartedAt(), "a head begins once");
+        timeout.headReceived();
+        bytes(); // the next head's bytes, while this exchange runs (pipelined)
+        timeout.awaitNextHead();
+        long turn = System.nanoTime();
+        long pipelined = timeout.headStartedAt();
+        assertTrue(pipelined >= turn, "read with the one before: it begins when its turn comes, not at "
+                + "the earlier head's first byte");
+        before = System.nanoTime();
+        bytes();
+        after = System.nanoTime();
+        long next = timeout.headStartedAt();
+        assertTrue(next >= before && next <= after, "a head that waits for its bytes begins at the first");
+    }
+
     @Test
     void eachHeadOfAKeepAliveConnectionGetsItsOwnFullTime() {
         bytes();
