@@ -57,7 +57,9 @@ final class ClientResponseHead {
             out.field(HttpHeaderNames.CONNECTION, framing.connection());
         }
         out.crlf();
-        return new EncodedHead(out.toBuffer(alloc), null, framing.chunked());
+        // room for a short body, which goes out in the same buffer (BodyFraming)
+        int room = framing.length() >= 0 && framing.length() <= BodyFraming.JOIN_LIMIT ? (int) framing.length() : 0;
+        return new EncodedHead(out.toBuffer(alloc, room), null, framing.chunked());
     }
 
     /** The same fields, set on the response itself (for a codec that needs the object). */

@@ -167,14 +167,14 @@ final class GatewayServerCodec {
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
             if (msg instanceof EncodedAnswer encoded) {
+                relayed.letGo(ctx);
                 method = methods.poll();
                 ctx.write(encoded.content(), promise);
                 return;
             }
             if (msg instanceof EncodedHead head) {
                 method = methods.poll();
-                relayed.begin(head.chunked());
-                ctx.write(head.content(), promise);
+                relayed.begin(ctx, head, promise);
                 return;
             }
             // a piece of the relayed body; a whole response (one the gateway answers itself) never is one
@@ -182,7 +182,26 @@ final class GatewayServerCodec {
                 relayed.write(ctx, content, promise);
                 return;
             }
+            relayed.letGo(ctx);
             super.write(ctx, msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            relayed.letGo(ctx);
+            ctx.flush();
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+            relayed.discard(); // what was written and not flushed is dropped by the close as well
+            super.close(ctx, promise);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+            relayed.discard();
+            super.handlerRemoved(ctx);
         }
 
         @Override

@@ -75,7 +75,12 @@ final class HeadBytes {
 
     /** The head so far, in a buffer of the connection's allocator. */
     ByteBuf toBuffer(ByteBufAllocator alloc) {
-        ByteBuf out = alloc.buffer(length);
+        return toBuffer(alloc, 0);
+    }
+
+    /** The head in a buffer with room for {@code room} bytes more after it (a body joined to it). */
+    ByteBuf toBuffer(ByteBufAllocator alloc, int room) {
+        ByteBuf out = alloc.buffer(length + room);
         out.writeBytes(bytes, 0, length);
         return out;
     }

@@ -105,7 +105,9 @@ final class ResponseRelay {
             ClientResponseHead.edit(response, framing);
             receiver.ctx.write(response);
         } else {
-            receiver.ctx.write(ClientResponseHead.encode(response, framing, receiver.ctx.alloc()));
+            // nobody waits on the head alone: the encoder may send it with the body's first piece
+            receiver.ctx.write(ClientResponseHead.encode(response, framing, receiver.ctx.alloc()),
+                    receiver.ctx.voidPromise());
         }
         return true;
     }

@@ -49,16 +49,33 @@ final class UpstreamCodec {
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof EncodedHead head) {
                 methods.add(head.method());
-                body.begin(head.chunked());
-                ctx.write(head.content(), promise);
+                body.begin(ctx, head, promise);
             } else if (msg instanceof HttpContent content && body.active()) {
                 body.write(ctx, content, promise);
             } else if (msg instanceof HttpObject) {
                 ReferenceCountUtil.release(msg);
                 promise.setFailure(new IllegalStateException("not a message the gateway wrote: " + msg.getClass()));
             } else {
+                body.letGo(ctx);
                 ctx.write(msg, promise);
             }
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            body.letGo(ctx);
+            ctx.flush();
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            body.discard();
+            ctx.close(promise);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            body.discard();
         }
     }
 

@@ -63,6 +63,86 @@ class BodyFramingTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    /** The client side, with one GET read, so that an answer's head has a request to answer. */
+    private static EmbeddedChannel clientSide() {
+        GatewayServerCodec codec = new GatewayServerCodec(8192, 8192);
+        EmbeddedChannel ch = new EmbeddedChannel(codec.encoder(), codec.decoder());
+        ch.writeInbound(text("GET / HTTP/1.1\r\nHost: a.cn\r\n\r\n"));
+        Object msg;
+        while ((msg = ch.readInbound()) != null) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+        return ch;
+    }
+
+    private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+
+    /** Bytes written to the channel and not yet flushed: a held head is not among them. */
+    private static long unflushed(EmbeddedChannel ch) {
+        return ch.unsafe().outboundBuffer().totalPendingWriteBytes();
+    }
+
+    @Test
+    void anAnswersHeadAndAShortBodyGoOutAsOneBuffer() {
+        EmbeddedChannel ch = clientSide();
+        ch.write(new EncodedHead(text(HEAD), null, false), ch.voidPromise());
+        assertEquals(0, unflushed(ch), "held for the body");
+        ChannelFuture end = ch.writeAndFlush(new DefaultLastHttpContent(text("hello")));
+        assertTrue(end.isSuccess(), "the body's promise is the joined write's");
+        assertEquals(1, ch.outboundMessages().size(), "one buffer, one write");
+        assertEquals(HEAD + "hello", sent(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aHeldHeadGoesFirstOnAFlushALargePieceOrAnotherMessage() {
+        EmbeddedChannel ch = clientSide();
+        ch.write(new EncodedHead(text(HEAD), null, false), ch.voidPromise());
+        ch.flush();
+        assertEquals(HEAD, sent(ch), "a flush lets the head go alone");
+        ch.writeAndFlush(new DefaultLastHttpContent(text("hello")));
+        assertEquals("hello", sent(ch));
+
+        ch = clientSide();
+        String large = "y".repeat(BodyFraming.JOIN_LIMIT + 1);
+        ch.write(new EncodedHead(text("HTTP/1.1 200 OK\r\nContent-Length: " + large.length() + "\r\n\r\n"), null,
+                false), ch.voidPromise());
+        ch.writeAndFlush(new DefaultLastHttpContent(text(large)));
+        assertEquals(2, ch.outboundMessages().size(), "a large piece is not copied");
+        assertTrue(sent(ch).endsWith("\r\n\r\n" + large), "in order");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void onlyAHeadNobodyWaitsOnBeforeABodyAsItIsIsHeld() {
+        EmbeddedChannel ch = clientSide();
+        ChannelFuture head = ch.write(new EncodedHead(text(HEAD), null, false));
+        assertTrue(unflushed(ch) > 0, "a head with a promise someone may wait on goes at once");
+        ch.writeAndFlush(new DefaultLastHttpContent(text("hello")));
+        assertTrue(head.isSuccess(), "its own write completed it");
+        assertEquals(2, ch.outboundMessages().size());
+        assertEquals(HEAD + "hello", sent(ch));
+        assertFalse(ch.finishAndReleaseAll());
+
+        ch = clientSide();
+        ch.write(new EncodedHead(text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), null, true),
+                ch.voidPromise());
+        assertTrue(unflushed(ch) > 0, "a chunked body's head is not held");
+        ch.writeAndFlush(new DefaultLastHttpContent(text("hi")));
+        assertEquals("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", sent(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aHeldHeadIsReleasedWhenTheConnectionCloses() {
+        EmbeddedChannel ch = clientSide();
+        ByteBuf bytes = text(HEAD);
+        ch.write(new EncodedHead(bytes, null, false), ch.voidPromise());
+        ch.close();
+        assertEquals(0, bytes.refCnt(), "released, not leaked");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
     @Test
     void aBodyWithoutAHeadTheGatewayWroteIsRefused() {
         EmbeddedChannel ch = upstreamSide();
