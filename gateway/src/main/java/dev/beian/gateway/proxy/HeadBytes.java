@@ -21,7 +21,14 @@ final class HeadBytes {
         }
     };
 
-    private byte[] bytes = new byte[1024];
+    private static final int INITIAL = 1024;
+    /**
+     * An array grown past this for a rare large head is dropped once the head is copied out: kept, one per
+     * event loop would hold on to the largest head ever seen (up to {@code limits.max-header-size}).
+     */
+    static final int KEEP = 16 * 1024;
+
+    private byte[] bytes = new byte[INITIAL];
     private int length;
 
     private HeadBytes() {
@@ -82,7 +89,15 @@ final class HeadBytes {
     ByteBuf toBuffer(ByteBufAllocator alloc, int room) {
         ByteBuf out = alloc.buffer(length + room);
         out.writeBytes(bytes, 0, length);
+        if (bytes.length > KEEP) {
+            bytes = new byte[INITIAL];
+        }
         return out;
+    }
+
+    /** The array's size now, for tests. */
+    int capacity() {
+        return bytes.length;
     }
 
     private HeadBytes put(byte b) {

@@ -1,6 +1,7 @@
 package dev.beian.gateway.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -36,7 +37,9 @@ class HeadBytesTest {
             head.field("F" + i, big);
             expected.append("F").append(i).append(": ").append(big).append("\r\n");
         }
+        assertTrue(head.capacity() > HeadBytes.KEEP);
         assertArrayEquals(expected.toString().getBytes(StandardCharsets.ISO_8859_1), bytes(head));
+        assertTrue(head.capacity() <= HeadBytes.KEEP, "not kept for the thread's life once copied out");
         assertArrayEquals("A: b\r\n".getBytes(StandardCharsets.ISO_8859_1), bytes(HeadBytes.start().field("A", "b")));
     }
 }
