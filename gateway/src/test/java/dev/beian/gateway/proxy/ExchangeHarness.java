@@ -260,6 +260,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         for (EmbeddedChannel u : upstreams) {
             u.finishAndReleaseAll();
         }
+        context.registry.close(); // its reload thread, one per harness
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
