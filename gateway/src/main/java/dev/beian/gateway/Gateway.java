@@ -7,6 +7,7 @@ import dev.beian.gateway.block.BlockAnswers;
 import dev.beian.gateway.config.GatewayConfig;
 import dev.beian.gateway.fleet.RegistryFetcher;
 import dev.beian.gateway.metrics.BuildInfo;
+import dev.beian.gateway.metrics.CoarseClock;
 import dev.beian.gateway.metrics.GatewayMetrics;
 import dev.beian.gateway.metrics.OperationsMetrics;
 import dev.beian.gateway.net.HttpListener;
@@ -23,6 +24,7 @@ import dev.beian.reload.RegistryWatcher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -81,7 +83,8 @@ public final class Gateway implements AutoCloseable {
         try {
             this.transport = Transport.select();
             this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
-            this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+                    CoarseClock.INSTANCE);
             OperationsMetrics.bindProcess(meters, decider);
             BuildInfo.bind(meters);
             certificates = config.tls() == null ? null
