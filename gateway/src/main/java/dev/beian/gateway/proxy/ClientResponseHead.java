@@ -43,7 +43,7 @@ final class ClientResponseHead {
         Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> f = it.next();
-            if (passes(f.getKey(), named)) {
+            if (HopByHop.crosses(f.getKey(), named, WRITTEN_BY_GATEWAY)) {
                 out.field(f.getKey(), f.getValue());
             }
         }
@@ -70,7 +70,7 @@ final class ClientResponseHead {
         List<CharSequence> dropped = new ArrayList<>();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (!passes(name, named)) { // the same rule as encode's
+            if (!HopByHop.crosses(name, named, WRITTEN_BY_GATEWAY)) { // the same rule as encode's
                 dropped.add(name);
             }
         }
@@ -92,17 +92,5 @@ final class ClientResponseHead {
     /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */
     static String via(HttpHeaders h) {
         return UpstreamRequestHead.append(h, HttpHeaderNames.VIA, UpstreamRequestHead.VIA); // every Via line, in order
-    }
-
-    private static boolean passes(CharSequence name, List<String> named) {
-        if (HopByHop.isHopByHop(name)) {
-            return false;
-        }
-        for (AsciiString field : WRITTEN_BY_GATEWAY) {
-            if (field.contentEqualsIgnoreCase(name)) {
-                return false;
-            }
-        }
-        return !HopByHop.isNamed(named, name);
     }
 }

@@ -39,7 +39,19 @@ final class HopByHop {
 
     /** True for a fixed hop-by-hop field name (any case). */
     static boolean isHopByHop(CharSequence name) {
-        for (AsciiString field : FIELDS) {
+        return isListed(FIELDS, name);
+    }
+
+    /**
+     * Whether a field of the far side's goes into a head the gateway writes: not hop-by-hop, not named by its
+     * {@code Connection} ({@code named}: {@link #connectionTokens}), and not one the gateway writes itself.
+     */
+    static boolean crosses(CharSequence name, List<String> named, AsciiString[] writtenByGateway) {
+        return !isHopByHop(name) && !isListed(writtenByGateway, name) && !isNamed(named, name);
+    }
+
+    private static boolean isListed(AsciiString[] fields, CharSequence name) {
+        for (AsciiString field : fields) {
             if (field.contentEqualsIgnoreCase(name)) {
                 return true;
             }
@@ -68,7 +80,7 @@ final class HopByHop {
     }
 
     /** True when {@code name} is one of the {@link #connectionTokens} (case-insensitive). */
-    static boolean isNamed(List<String> named, CharSequence name) {
+    private static boolean isNamed(List<String> named, CharSequence name) {
         for (int i = 0; i < named.size(); i++) {
             if (AsciiString.contentEqualsIgnoreCase(named.get(i), name)) {
                 return true;

@@ -75,7 +75,7 @@ final class UpstreamRequestHead {
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> f = it.next();
             CharSequence name = f.getKey();
-            if (!HopByHop.isHopByHop(name) && !isWrittenByGateway(name) && !HopByHop.isNamed(named, name)
+            if (HopByHop.crosses(name, named, WRITTEN_BY_GATEWAY)
                     && (underscores == Underscores.PASS || !hasUnderscore(name))) {
                 out.field(name, f.getValue());
             }
@@ -112,15 +112,6 @@ final class UpstreamRequestHead {
     private static boolean hasUnderscore(CharSequence name) {
         for (int i = 0; i < name.length(); i++) {
             if (name.charAt(i) == '_') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isWrittenByGateway(CharSequence name) {
-        for (AsciiString field : WRITTEN_BY_GATEWAY) {
-            if (field.contentEqualsIgnoreCase(name)) {
                 return true;
             }
         }
