@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  * ending with the last chunk and no trailers (the gateway passes none on, RFC 9110 §6.5). One per encoder:
  * a connection carries one message at a time in each direction.
  *
- * <p>A head written with a void promise (nobody waits on it alone) before a body of known length is held
- * back, and goes out in one buffer with the body's first piece when that is small ({@link #JOIN_LIMIT}):
+ * <p>On the client side ({@code holdsHeads}), a head written with a void promise (nobody waits on it alone)
+ * before a body of known length is held back, and goes out in one buffer with the body's first piece when that is small ({@link #JOIN_LIMIT}):
  * most answers are a head and one short piece, and as two buffers they cost the transport two entries, two
  * promises and a {@code writev} of two where one {@code write} does. Anything else written, and any flush,
  * lets a held head go first as it is.
@@ -28,17 +28,26 @@ final class BodyFraming {
     private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
+    private final boolean holdsHeads;
     private boolean active;
     private boolean chunked;
     /** The head, held for the first piece of its body; null once written. */
     private ByteBuf held;
+
+    /**
+     * @param holdsHeads heads may be held for their body (see above); the encoder then lets a held head go
+     *                   on a flush or another message, and discards it on close
+     */
+    BodyFraming(boolean holdsHeads) {
+        this.holdsHeads = holdsHeads;
+    }
 
     /** Writes {@code head} (or holds it, see above): the contents up to the last are this message's body. */
     void begin(ChannelHandlerContext ctx, EncodedHead head, ChannelPromise promise) {
         letGo(ctx);
         this.active = true;
         this.chunked = head.chunked();
-        if (!chunked && promise.isVoid()) {
+        if (holdsHeads && !chunked && promise.isVoid()) {
             held = head.content();
         } else {
             ctx.write(head.content(), promise);

@@ -157,7 +157,7 @@ final class GatewayServerCodec {
     }
 
     final class Encoder extends HttpResponseEncoder {
-        private final BodyFraming relayed = new BodyFraming();
+        private final BodyFraming relayed = new BodyFraming(true);
         private HttpMethod method;
 
         /**

@@ -18,7 +18,7 @@ import java.util.ArrayDeque;
  * The upstream side's HTTP/1.1 codec: Netty's response decoder (a response to HEAD has no body, so each
  * request's method is remembered), and the request head the gateway wrote ({@link UpstreamRequestHead})
  * with its body framed by {@link BodyFraming}. The head carries the request target and header values as the
- * bytes the client sent ({@link Latin1Head}): Netty's encoder turns a target byte 0x80 into {@code C2 80}, so
+ * bytes the client sent ({@link HeadBytes}): Netty's encoder turns a target byte 0x80 into {@code C2 80}, so
  * the app would route a path other than the one the gateway decided on.
  */
 final class UpstreamCodec {
@@ -43,7 +43,8 @@ final class UpstreamCodec {
      * request's method for the decoder of its answer.
      */
     final class Encoder extends ChannelOutboundHandlerAdapter {
-        private final BodyFraming body = new BodyFraming();
+        /** A request head's write is always waited on (the response timer starts after it): never held. */
+        private final BodyFraming body = new BodyFraming(false);
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -56,26 +57,8 @@ final class UpstreamCodec {
                 ReferenceCountUtil.release(msg);
                 promise.setFailure(new IllegalStateException("not a message the gateway wrote: " + msg.getClass()));
             } else {
-                body.letGo(ctx);
                 ctx.write(msg, promise);
             }
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            body.letGo(ctx);
-            ctx.flush();
-        }
-
-        @Override
-        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-            body.discard();
-            ctx.close(promise);
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
-            body.discard();
         }
     }
 
