@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The head a client receives for a forwarded answer (SPEC §7): the upstream's status and end-to-end fields,
  * in its order, without the hop-by-hop ones and those its {@code Connection} names; the framing, {@code Via}
- * and {@code Connection} are the gateway's. On HTTP/1.1 it is written as bytes ({@link #encode}); an HTTP/2
- * stream's codec needs the response object, edited in place to the same fields ({@link #edit}).
+ * and {@code Connection} are the gateway's. On HTTP/1.1 it is written as bytes, each field as the upstream
+ * sent it ({@link #encode}); an HTTP/2 stream's codec needs the response object, edited in place to the same
+ * fields ({@link #edit}).
  */
 final class ClientResponseHead {
     /** Fields of the upstream's that the gateway writes itself: the framing and Via (appended to). */
@@ -34,17 +35,15 @@ final class ClientResponseHead {
     private ClientResponseHead() {
     }
 
-    /** The head as HTTP/1.1 bytes, for a body framed as {@code framing} says. */
-    static EncodedHead encode(HttpResponse response, Framing framing, ByteBufAllocator alloc) {
-        HttpHeaders from = response.headers();
-        HeadBytes out = HeadBytes.start();
-        out.text(HTTP_1_1_SP).text(response.status().codeAsText()).sp().text(response.status().reasonPhrase()).crlf();
-        List<String> named = HopByHop.connectionTokens(from);
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> f = it.next();
-            if (HopByHop.crosses(f.getKey(), named, WRITTEN_BY_GATEWAY)) {
-                out.field(f.getKey(), f.getValue());
+    /** The head as HTTP/1.1 bytes, for a body framed as {@code framing} says: the upstream's fields as received. */
+    static EncodedHead encode(UpstreamResponse response, Framing framing, ByteBufAllocator alloc) {
+        HeadBytes out = HeadBytes.start().text(HTTP_1_1_SP);
+        response.writeStatus(out);
+        out.crlf();
+        List<String> named = response.connectionTokens();
+        for (int i = 0; i < response.fieldCount(); i++) {
+            if (HopByHop.crosses(response.name(i), named, WRITTEN_BY_GATEWAY)) {
+                response.writeField(i, out);
             }
         }
         if (framing.length() >= 0) {
@@ -52,7 +51,7 @@ final class ClientResponseHead {
         } else if (framing.chunked()) {
             out.field(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        out.field(HttpHeaderNames.VIA, via(from));
+        out.field(HttpHeaderNames.VIA, response.joined(HttpHeaderNames.VIA, UpstreamRequestHead.VIA));
         if (framing.connection() != null) {
             out.field(HttpHeaderNames.CONNECTION, framing.connection());
         }

@@ -60,6 +60,21 @@ final class HeadBytes {
         return this;
     }
 
+    /** Bytes as received (an upstream's field line, validated by {@link ResponseHeadParser}). */
+    HeadBytes bytes(byte[] from, int offset, int length) {
+        ensure(length);
+        System.arraycopy(from, offset, bytes, this.length, length);
+        this.length += length;
+        return this;
+    }
+
+    HeadBytes colonSp() {
+        ensure(2);
+        bytes[length++] = ':';
+        bytes[length++] = ' ';
+        return this;
+    }
+
     HeadBytes sp() {
         return put((byte) ' ');
     }
@@ -73,11 +88,7 @@ final class HeadBytes {
 
     /** One field line: the names and values are the decoder's (validated by it) or the gateway's own. */
     HeadBytes field(CharSequence name, CharSequence value) {
-        text(name);
-        ensure(2);
-        bytes[length++] = ':';
-        bytes[length++] = ' ';
-        return text(value).crlf();
+        return text(name).colonSp().text(value).crlf();
     }
 
     /** The head so far, in a buffer of the connection's allocator. */

@@ -7,11 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -46,49 +43,40 @@ final class ResponseRelay {
         return status;
     }
 
+    /** A head or a piece of body from the decoder; a fault in the upstream's bytes arrives as a failure instead. */
     void upstreamRead(Object msg) {
-        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg); // a response we cannot frame: never pass it on
-            exchange.upstreamClosed();
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
-            if (!head(response)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-        }
-        if (msg instanceof HttpContent content) {
+        if (msg instanceof UpstreamResponse response) {
+            head(response);
+        } else if (msg instanceof HttpContent content) {
             content(content);
-        } else if (!(msg instanceof HttpResponse)) {
+        } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    /** False when the head was not passed on (an interim answer, an upgrade, a failure). */
-    private boolean head(HttpResponse response) {
-        HttpResponseStatus s = response.status();
-        if (s.codeClass() == HttpStatusClass.INFORMATIONAL && s.code() != 101) {
+    private void head(UpstreamResponse response) {
+        int code = response.status();
+        if (response.interim()) {
             interim = true; // its empty last content follows
-            return true;
+            return;
         }
         exchange.connection.cancelResponseTimeout();
-        if (s.code() == 101) {
-            if (exchange.websocket && "websocket".equalsIgnoreCase(response.headers().get(HttpHeaderNames.UPGRADE))) {
-                Tunnel.open(receiver, exchange, response);
+        if (code == 101) {
+            HttpResponse switching = response.toHttpResponse();
+            if (exchange.websocket && "websocket".equalsIgnoreCase(switching.headers().get(HttpHeaderNames.UPGRADE))) {
+                Tunnel.open(receiver, exchange, switching);
             } else { // an upgrade we never asked for: not a protocol we can follow
                 receiver.context.metrics.upstreamError(exchange.upstream.name, UpstreamErrorKind.RESET);
                 exchange.fail(Outcome.UPSTREAM_ERROR, HttpResponseStatus.BAD_GATEWAY);
             }
-            return false;
+            return;
         }
         started = true;
-        status = s.code();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        status = code;
+        upstreamKeepAlive = response.keepAlive();
         keepClient = exchange.clientKeepAlive && receiver.mayKeepAlive();
         boolean clientHttp10 = exchange.request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-        long length = chunked ? -1 : HttpUtil.getContentLength(response, -1L);
+        long length = response.contentLength(); // -1 when chunked: the parser refuses both
         boolean noBody = exchange.request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
         boolean chunkedToClient = false;
         // The framing is the gateway's own here too: no Connection token of the upstream's can remove it.
@@ -102,14 +90,14 @@ final class ResponseRelay {
         String connection = !keepClient ? "close" : clientHttp10 ? "keep-alive" : null;
         ClientResponseHead.Framing framing = new ClientResponseHead.Framing(length, chunkedToClient, connection);
         if (receiver.isHttp2()) {
-            ClientResponseHead.edit(response, framing);
-            receiver.ctx.write(response);
+            HttpResponse object = response.toHttpResponse();
+            ClientResponseHead.edit(object, framing);
+            receiver.ctx.write(object);
         } else {
             // nobody waits on the head alone: the encoder may send it with the body's first piece
             receiver.ctx.write(ClientResponseHead.encode(response, framing, receiver.ctx.alloc()),
                     receiver.ctx.voidPromise());
         }
-        return true;
     }
 
     private void content(HttpContent content) {

@@ -61,7 +61,7 @@ final class Tunnel implements UpstreamListener {
 
     @Override
     public void upstreamRead(Object msg) {
-        if (!(msg instanceof ByteBuf)) { // the empty last content after the 101 head
+        if (!(msg instanceof ByteBuf)) { // nothing but bytes comes after the 101 head
             ReferenceCountUtil.release(msg);
             return;
         }

@@ -3,34 +3,26 @@ package dev.beian.gateway.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * The upstream side's HTTP/1.1 codec: Netty's response decoder (a response to HEAD has no body, so each
- * request's method is remembered), and the request head the gateway wrote ({@link UpstreamRequestHead})
- * with its body framed by {@link BodyFraming}. The head carries the request target and header values as the
- * bytes the client sent ({@link HeadBytes}): Netty's encoder turns a target byte 0x80 into {@code C2 80}, so
- * the app would route a path other than the one the gateway decided on.
+ * The upstream side's HTTP/1.1 codec: the gateway's response decoder ({@link UpstreamResponseDecoder}; a
+ * response to HEAD has no body, so each request's method is remembered), and the request head the gateway
+ * wrote ({@link UpstreamRequestHead}) with its body framed by {@link BodyFraming}. The head carries the request
+ * target and header values as the bytes the client sent ({@link HeadBytes}): Netty's encoder turns a target
+ * byte 0x80 into {@code C2 80}, so the app would route a path other than the one the gateway decided on.
  */
 final class UpstreamCodec {
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
-    private final Decoder decoder = new Decoder(new HttpDecoderConfig()
-            .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(64 * 1024)
-            .setMaxChunkSize(64 * 1024));
+    private final UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(methods);
     private final Encoder encoder = new Encoder();
 
     /** The halves are handlers of their own, as {@link GatewayServerCodec}'s are. */
-    Decoder decoder() {
+    UpstreamResponseDecoder decoder() {
         return decoder;
     }
 
@@ -59,20 +51,6 @@ final class UpstreamCodec {
             } else {
                 ctx.write(msg, promise);
             }
-        }
-    }
-
-    final class Decoder extends HttpResponseDecoder {
-        Decoder(HttpDecoderConfig config) {
-            super(config);
-        }
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            if (((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                return super.isContentAlwaysEmpty(msg); // a 1xx answers no request of its own
-            }
-            return HttpMethod.HEAD.equals(methods.poll()) || super.isContentAlwaysEmpty(msg);
         }
     }
 }

@@ -10,16 +10,20 @@ import dev.beian.registry.RegistryLoader;
 import dev.beian.reload.RegistryHolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -33,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The proxy's handlers without sockets: a client {@link EmbeddedChannel} with the header timeout, the idle
@@ -117,7 +122,7 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
             return;
         }
         // HTTP objects in and out: the steps of ClientPipeline without the codec and the framing step
-        client.pipeline().addLast("heads-as-objects", new HeadsAsObjects(false));
+        client.pipeline().addLast("heads-as-objects", new HeadsAsObjects(false, m -> { }));
         HeaderReadTimeout headerTimeout = new HeaderReadTimeout(config.timeouts().header().toNanos());
         client.pipeline().addLast("header-timeout", headerTimeout);
         client.pipeline().addLast("idle", new IdleWatch(config.timeouts().idle().toNanos()));
@@ -130,14 +135,20 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
      */
     static final class HeadsAsObjects extends ChannelOutboundHandlerAdapter {
         private final boolean requests;
+        private final Consumer<HttpMethod> sent;
 
-        HeadsAsObjects(boolean requests) {
+        /** {@code sent}: told each request's method, as the upstream codec's encoder tells its decoder. */
+        HeadsAsObjects(boolean requests, Consumer<HttpMethod> sent) {
             this.requests = requests;
+            this.sent = sent;
         }
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof EncodedHead head) {
+                if (head.method() != null) {
+                    sent.accept(head.method());
+                }
                 ctx.write(readBack(head, requests), promise);
             } else {
                 ctx.write(msg, promise);
@@ -159,6 +170,35 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
             } finally {
                 peer.finishAndReleaseAll();
             }
+        }
+    }
+
+    /**
+     * An upstream's answer written by a test as HTTP objects, turned into the bytes an upstream sends (Netty's
+     * encoder), for the gateway's own decoder to read; bytes (a tunnel's) pass as they are.
+     */
+    static final class ObjectsAsBytes extends ChannelInboundHandlerAdapter {
+        private final EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof HttpObject)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            encoder.writeOutbound(msg);
+            for (ByteBuf bytes; (bytes = encoder.readOutbound()) != null; ) {
+                if (bytes.isReadable()) {
+                    ctx.fireChannelRead(bytes);
+                } else {
+                    bytes.release(); // an empty last content: nothing on the wire
+                }
+            }
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            encoder.finishAndReleaseAll();
         }
     }
 
@@ -245,8 +285,11 @@ final class ExchangeHarness implements AutoCloseable, UpstreamConnector {
         long idleNanos = context.config.timeouts().idle().toNanos();
         if (wire) {
             UpstreamPool.steps(ch, connection, idleNanos);
-        } else { // HTTP objects in and out: no codec
-            ch.pipeline().addLast("heads-as-objects", new HeadsAsObjects(true));
+        } else { // HTTP objects in and out: request heads read back as objects, answers decoded from bytes
+            ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+            ch.pipeline().addLast("heads-as-objects", new HeadsAsObjects(true, methods::add));
+            ch.pipeline().addLast("objects-as-bytes", new ObjectsAsBytes());
+            ch.pipeline().addLast(UpstreamConnection.DECODER, new UpstreamResponseDecoder(methods));
             ch.pipeline().addLast(UpstreamConnection.IDLE, new IdleWatch(idleNanos));
             ch.pipeline().addLast("upstream", connection.handler());
         }
