@@ -24,7 +24,26 @@ final class HopByHop {
         HttpHeaderNames.PROXY_AUTHENTICATE,  // RFC 9110 §11.7.1
     };
 
+    /**
+     * {@link #FIELDS} by the length of their names: most fields of a head (Date, Server, Content-Type, ...)
+     * have a length no hop-by-hop name has, and are let through without a comparison.
+     */
+    private static final AsciiString[][] BY_LENGTH = byLength(FIELDS);
+
     private HopByHop() {
+    }
+
+    private static AsciiString[][] byLength(AsciiString[] fields) {
+        int longest = 0;
+        for (AsciiString f : fields) {
+            longest = Math.max(longest, f.length());
+        }
+        AsciiString[][] table = new AsciiString[longest + 1][];
+        for (int n = 0; n <= longest; n++) {
+            int length = n;
+            table[n] = java.util.Arrays.stream(fields).filter(f -> f.length() == length).toArray(AsciiString[]::new);
+        }
+        return table;
     }
 
     /** Removes the hop-by-hop fields, including those the Connection field names (a response's head). */
@@ -39,7 +58,8 @@ final class HopByHop {
 
     /** True for a fixed hop-by-hop field name (any case). */
     static boolean isHopByHop(CharSequence name) {
-        return isListed(FIELDS, name);
+        int n = name.length();
+        return n < BY_LENGTH.length && isListed(BY_LENGTH[n], name);
     }
 
     /**
@@ -47,7 +67,7 @@ final class HopByHop {
      * {@code Connection} ({@code named}: {@link #connectionTokens}), and not one the gateway writes itself.
      */
     static boolean crosses(CharSequence name, List<String> named, AsciiString[] writtenByGateway) {
-        return !isHopByHop(name) && !isListed(writtenByGateway, name) && !isNamed(named, name);
+        return !isHopByHop(name) && !isListed(writtenByGateway, name) && (named.isEmpty() || !isNamed(named, name));
     }
 
     private static boolean isListed(AsciiString[] fields, CharSequence name) {
