@@ -66,6 +66,13 @@ class Http2Test {
                     assertTrue(text.contains("version: HTTP/1.1"), text);
                     assertTrue(text.contains("host: www.example.cn"), text);
                     assertTrue(text.contains("x-forwarded-proto: https"), text);
+                    // the answer's head: the upstream's fields, the gateway's Via and length, nothing of a connection's
+                    assertEquals("1.1 beian-gateway", r.headers().get("via"));
+                    assertEquals(String.valueOf(r.content().readableBytes()), r.headers().get("content-length"));
+                    assertEquals("text/plain; charset=utf-8", r.headers().get("content-type"));
+                    assertEquals(null, r.headers().get("connection"));
+                    assertEquals(null, r.headers().get("keep-alive"));
+                    assertEquals(null, r.headers().get("x-hop"), "named by the upstream's Connection");
                 } finally {
                     r.release();
                 }

@@ -4,20 +4,17 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The head a client receives for a forwarded answer (SPEC §7): the upstream's status and end-to-end fields,
  * in its order, without the hop-by-hop ones and those its {@code Connection} names; the framing, {@code Via}
  * and {@code Connection} are the gateway's. On HTTP/1.1 it is written as bytes, each field as the upstream
- * sent it ({@link #encode}); an HTTP/2 stream's codec needs the response object, edited in place to the same
- * fields ({@link #edit}).
+ * sent it ({@link #encode}); on an HTTP/2 stream as a HEADERS frame of the same fields ({@link #http2}).
  */
 final class ClientResponseHead {
     /** Fields of the upstream's that the gateway writes itself: the framing and Via (appended to). */
@@ -61,31 +58,27 @@ final class ClientResponseHead {
         return new EncodedHead(out.toBuffer(alloc, room), null, framing.chunked());
     }
 
-    /** The same fields, set on the response itself (for a codec that needs the object). */
-    static void edit(HttpResponse response, Framing framing) {
-        HttpHeaders h = response.headers();
-        String via = via(h);
-        List<String> named = HopByHop.connectionTokens(h);
-        List<CharSequence> dropped = new ArrayList<>();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (!HopByHop.crosses(name, named, WRITTEN_BY_GATEWAY)) { // the same rule as encode's
-                dropped.add(name);
+    /**
+     * The same fields as a HEADERS frame for an HTTP/2 stream, written past the stream codec (which would
+     * convert a response object field by field): names in lower case and no connection-specific field
+     * (RFC 9113 §8.2), none of the framing but the length (DATA frames frame the body), no Connection.
+     */
+    static Http2Headers http2(UpstreamResponse response, Framing framing) {
+        // values were checked by ResponseHeadParser; names are checked here, as lower-case tokens
+        Http2Headers h = new DefaultHttp2Headers(true, false, response.fieldCount() + 3);
+        h.status(HttpResponseStatus.valueOf(response.status()).codeAsText());
+        List<String> named = response.connectionTokens();
+        for (int i = 0; i < response.fieldCount(); i++) {
+            AsciiString name = response.name(i);
+            if (HopByHop.crosses(name, named, WRITTEN_BY_GATEWAY)) {
+                h.add(name.toLowerCase(), response.value(i));
             }
         }
-        for (CharSequence name : dropped) {
-            h.remove(name);
-        }
         if (framing.length() >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, framing.length());
-        } else if (framing.chunked()) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            h.setLong(HttpHeaderNames.CONTENT_LENGTH, framing.length());
         }
-        h.set(HttpHeaderNames.VIA, via);
-        if (framing.connection() != null) {
-            h.set(HttpHeaderNames.CONNECTION, framing.connection());
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        h.set(HttpHeaderNames.VIA, response.joined(HttpHeaderNames.VIA, UpstreamRequestHead.VIA));
+        return h;
     }
 
     /** RFC 9110 §7.6.3: each intermediary adds itself to Via, in both directions. */

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -89,10 +90,8 @@ final class ResponseRelay {
         }
         String connection = !keepClient ? "close" : clientHttp10 ? "keep-alive" : null;
         ClientResponseHead.Framing framing = new ClientResponseHead.Framing(length, chunkedToClient, connection);
-        if (receiver.isHttp2()) {
-            HttpResponse object = response.toHttpResponse();
-            ClientResponseHead.edit(object, framing);
-            receiver.ctx.write(object);
+        if (receiver.isHttp2()) { // a frame: the stream's codec lets it pass, as it does the DATA after it
+            receiver.ctx.write(new DefaultHttp2HeadersFrame(ClientResponseHead.http2(response, framing)));
         } else {
             // nobody waits on the head alone: the encoder may send it with the body's first piece
             receiver.ctx.write(ClientResponseHead.encode(response, framing, receiver.ctx.alloc()),

@@ -12,8 +12,8 @@ import java.util.List;
  * An upstream's response head as {@link ResponseHeadParser} read it: the bytes as received, where each field
  * lies in them, and the facts the gateway acts on (status, framing, keep-alive, the {@code Connection}
  * tokens). No header map: the answer head the client receives is written from these bytes
- * ({@link ClientResponseHead}), so a field is validated once and copied once. Only HTTP/2 streams and a 101
- * need the object ({@link #toHttpResponse}).
+ * ({@link ClientResponseHead}), so a field is validated once and copied once. Only a 101 needs the object
+ * ({@link #toHttpResponse}), for the tunnel.
  */
 final class UpstreamResponse {
     private final byte[] head;
@@ -103,7 +103,7 @@ final class UpstreamResponse {
         StringBuilder sb = null;
         for (int i = 0; i < count; i++) {
             if (name.contentEqualsIgnoreCase(name(i))) {
-                String v = value(i).strip();
+                String v = text(i).strip();
                 if (!v.isEmpty()) {
                     sb = (sb == null ? new StringBuilder() : sb).append(v).append(", ");
                 }
@@ -112,18 +112,24 @@ final class UpstreamResponse {
         return sb == null ? own : sb.append(own).toString();
     }
 
-    private String value(int i) {
+    private String text(int i) {
         int at = i * 4;
         return new String(head, fields[at + 2], fields[at + 3] - fields[at + 2], StandardCharsets.ISO_8859_1);
     }
 
-    /** The head as Netty's object, for an HTTP/2 stream's codec and for a 101's tunnel. */
+    /** Field {@code i}'s value, trimmed: a view of the received bytes. */
+    AsciiString value(int i) {
+        int at = i * 4;
+        return new AsciiString(head, fields[at + 2], fields[at + 3] - fields[at + 2], false);
+    }
+
+    /** The head as Netty's object, for a 101's tunnel. */
     HttpResponse toHttpResponse() {
         String reason = new String(head, reasonStart, reasonEnd - reasonStart, StandardCharsets.ISO_8859_1);
         HttpResponse r = new DefaultHttpResponse(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(status, reason));
         for (int i = 0; i < count; i++) {
-            r.headers().add(name(i).toString(), value(i));
+            r.headers().add(name(i).toString(), text(i));
         }
         return r;
     }
