@@ -31,7 +31,7 @@ nginx_extra="
   }"
 start_nginx
 gateway_certs="$work/certs"
-start_gateway gateway/target/beian-gateway.jar
+start_gateway "${JAR:-gateway/target/beian-gateway.jar}"   # JAR=...: another build
 
 run() {
   local name=$1 port=$2

@@ -65,7 +65,7 @@ final class ResponseHeadParser {
         check(head, reasonStart, e, FIELD, "reason phrase");
         boolean http10 = head[7] == '0';
 
-        int[] fields = new int[32];
+        int[] fields = new int[64]; // 16 fields before it grows
         int count = 0;
         long contentLength = -1;
         boolean transferEncoding = false;

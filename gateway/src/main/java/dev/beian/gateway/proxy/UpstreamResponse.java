@@ -83,6 +83,21 @@ final class UpstreamResponse {
         return new AsciiString(head, fields[at], fields[at + 1] - fields[at], false);
     }
 
+    /** Whether field {@code i} is named {@code lower} (a lower-case name), in any case; no view is made. */
+    private boolean isNamed(int i, AsciiString lower) {
+        int at = i * 4;
+        int start = fields[at];
+        if (fields[at + 1] - start != lower.length()) {
+            return false;
+        }
+        for (int k = 0; k < lower.length(); k++) {
+            if ((head[start + k] | 0x20) != lower.byteAt(k)) { // name bytes are tokens: |0x20 only folds A-Z
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Field {@code i} as received, with {@code ": "} between its name and its trimmed value. */
     void writeField(int i, HeadBytes out) {
         int at = i * 4;
@@ -102,7 +117,7 @@ final class UpstreamResponse {
     String joined(AsciiString name, String own) {
         StringBuilder sb = null;
         for (int i = 0; i < count; i++) {
-            if (name.contentEqualsIgnoreCase(name(i))) {
+            if (isNamed(i, name)) {
                 String v = text(i).strip();
                 if (!v.isEmpty()) {
                     sb = (sb == null ? new StringBuilder() : sb).append(v).append(", ");
