@@ -43,6 +43,8 @@ final class ResponseHeadParser {
     private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
     private static final AsciiString CONNECTION = AsciiString.cached("connection");
     private static final AsciiString CHUNKED = AsciiString.cached("chunked");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
 
     private ResponseHeadParser() {
     }
@@ -110,13 +112,25 @@ final class ResponseHeadParser {
                 transferEncoding = true;
                 chunked = true;
             } else if (nameLength == 10 && is(head, p, CONNECTION)) {
-                for (String t : new String(head, q, valueEnd - q, StandardCharsets.ISO_8859_1).split(",")) {
-                    String token = t.strip();
-                    if (!token.isEmpty()) {
+                for (int t = q, comma; t < valueEnd; t = comma + 1) {
+                    comma = t;
+                    while (comma < valueEnd && head[comma] != ',') {
+                        comma++;
+                    }
+                    int from = t;
+                    int to = comma;
+                    while (from < to && (head[from] == ' ' || head[from] == '\t')) {
+                        from++;
+                    }
+                    while (to > from && (head[to - 1] == ' ' || head[to - 1] == '\t')) {
+                        to--;
+                    }
+                    if (to - from == 10 && is(head, from, KEEP_ALIVE)) {
+                        keepAliveToken = true; // names only Keep-Alive, hop-by-hop anyway: no list for it
+                    } else if (to > from) {
+                        close |= to - from == 5 && is(head, from, CLOSE);
                         tokens = tokens.isEmpty() ? new ArrayList<>(2) : tokens;
-                        tokens.add(token);
-                        close |= token.equalsIgnoreCase("close");
-                        keepAliveToken |= token.equalsIgnoreCase("keep-alive");
+                        tokens.add(new String(head, from, to - from, StandardCharsets.ISO_8859_1));
                     }
                 }
             }

@@ -68,7 +68,10 @@ final class UpstreamResponse {
         return keepAlive;
     }
 
-    /** The field names its Connection field lists, as written. */
+    /**
+     * The field names its Connection field lists, as written, but {@code keep-alive} (which names a field
+     * that is hop-by-hop anyway).
+     */
     List<String> connectionTokens() {
         return connectionTokens;
     }

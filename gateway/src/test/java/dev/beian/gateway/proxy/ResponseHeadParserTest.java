@@ -130,6 +130,18 @@ class ResponseHeadParserTest {
     }
 
     @Test
+    void theConnectionTokensAreTheFieldsItNames() throws Exception {
+        UpstreamResponse r = parse("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-A ,,\tclose\r\nConnection: X-B\r\n\r\n");
+        assertEquals(List.of("X-A", "close", "X-B"), r.connectionTokens());
+        assertEquals(false, r.keepAlive());
+        UpstreamResponse old = parse("HTTP/1.0 200 OK\r\nConnection:  Keep-Alive \r\n\r\n");
+        assertEquals(List.of(), old.connectionTokens(), "keep-alive names only a field that never crosses");
+        assertEquals(true, old.keepAlive());
+        assertEquals(false, parse("HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\n\r\n").keepAlive());
+        assertEquals(true, parse("HTTP/1.1 200 OK\r\nConnection: closed, x-close\r\n\r\n").keepAlive());
+    }
+
+    @Test
     void theViaLinesAreJoinedInOrderBeforeTheGateway() throws Exception {
         UpstreamResponse r = parse("HTTP/1.1 200 OK\r\nVia: 1.1 cdn\r\nX: 1\r\nvia:  \r\nVIA: 1.0 app \r\n\r\n");
         assertEquals("1.1 cdn, 1.0 app, 1.1 beian-gateway", r.joined(io.netty.handler.codec.http.HttpHeaderNames.VIA,
