@@ -23,6 +23,7 @@ import java.util.Map;
  */
 final class UpstreamRequestHead {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString FORWARDED_FOR = AsciiString.cached("Forwarded: for=");
     /**
      * Fields the gateway writes itself: a client's copies are never passed on as they are. X-Forwarded-For
      * and Via keep the client's values, to which the gateway appends its own.
@@ -92,7 +93,7 @@ final class UpstreamRequestHead {
         out.field("X-Forwarded-For", append(from, X_FORWARDED_FOR, client));
         out.field("X-Forwarded-Proto", proto);
         out.field("X-Forwarded-Host", authority.value());
-        out.field("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto + ";host=" + quoted(authority.value()));
+        forwarded(out, client, proto, authority.value());
         out.field(HttpHeaderNames.VIA, append(from, HttpHeaderNames.VIA, VIA));
         out.crlf();
         return new EncodedHead(out.toBuffer(alloc), request.method(), framing.chunked());
@@ -132,19 +133,33 @@ final class UpstreamRequestHead {
         return sb.append(own).toString();
     }
 
-    /** RFC 7239 §6: an IPv6 address is bracketed and, like anything with a colon, quoted. */
-    private static String forwardedNode(String client) {
-        return client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
+    /**
+     * {@code Forwarded: for=…;proto=…;host=…} (RFC 7239 §4), written into the head as it goes: an IPv6 node is
+     * bracketed and quoted (§6), and so is a host with a port's colon or an IPv6 literal (not a token).
+     */
+    private static void forwarded(HeadBytes out, String client, String proto, String host) {
+        out.text(FORWARDED_FOR);
+        if (client.indexOf(':') >= 0) {
+            out.text("\"[").text(client).text("]\"");
+        } else {
+            out.text(client);
+        }
+        out.text(";proto=").text(proto).text(";host=");
+        if (needsQuotes(host)) {
+            out.text("\"").text(host).text("\"");
+        } else {
+            out.text(host);
+        }
+        out.crlf();
     }
 
-    /** RFC 7239 §4: a value that is not a token (a port's colon, an IPv6 literal) is a quoted-string. */
-    private static String quoted(String value) {
+    private static boolean needsQuotes(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == ':' || c == '[' || c == ']') {
-                return "\"" + value + "\"";
+                return true;
             }
         }
-        return value;
+        return false;
     }
 }
