@@ -43,7 +43,13 @@ class ProxyIntegrationTest {
 
     @Test
     void nativeTransportIsUsedWhereItLoads() {
-        assertEquals(io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio", gateway.fixture().gateway.transport().name());
+        String expected = switch (System.getProperty("beian.transport", "auto")) {
+            case "nio" -> "nio";
+            case "epoll" -> io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
+            default -> io.netty.channel.uring.IoUring.isAvailable() ? "io_uring"
+                    : io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
+        };
+        assertEquals(expected, gateway.fixture().gateway.transport().name());
     }
 
     @Test
