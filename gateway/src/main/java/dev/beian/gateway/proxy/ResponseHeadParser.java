@@ -192,6 +192,11 @@ final class ResponseHeadParser {
         return lf > 0 && head[lf - 1] == '\r' ? lf - 1 : lf;
     }
 
+    /** A byte a field value may hold (VCHAR, obs-text, SP, HTAB): no CR, LF, NUL or other control. */
+    static boolean isFieldByte(byte b) {
+        return FIELD[b & 0xff];
+    }
+
     private static void check(byte[] head, int from, int to, boolean[] allowed, String what) throws Malformed {
         for (int i = from; i < to; i++) {
             if (!allowed[head[i] & 0xff]) {
@@ -200,7 +205,11 @@ final class ResponseHeadParser {
         }
     }
 
-    /** {@code lower} (lower-case ASCII) at {@code from}, in any case. */
+    /**
+     * {@code lower} at {@code from}, in any case. Exact for a {@code lower} of lower-case letters and {@code -}
+     * over checked bytes: {@code b | 0x20} is a lower-case letter only for that letter in either case, and
+     * {@code -} only for {@code -} or CR, which no checked name or value holds.
+     */
     private static boolean is(byte[] head, int from, AsciiString lower) {
         for (int i = 0; i < lower.length(); i++) {
             if ((head[from + i] | 0x20) != lower.byteAt(i)) {

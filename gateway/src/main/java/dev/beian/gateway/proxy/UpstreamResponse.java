@@ -94,7 +94,7 @@ final class UpstreamResponse {
             return false;
         }
         for (int k = 0; k < lower.length(); k++) {
-            if ((head[start + k] | 0x20) != lower.byteAt(k)) { // name bytes are tokens: |0x20 only folds A-Z
+            if ((head[start + k] | 0x20) != lower.byteAt(k)) { // exact for a target of letters and '-' (see is)
                 return false;
             }
         }

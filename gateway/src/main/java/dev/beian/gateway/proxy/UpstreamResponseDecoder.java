@@ -203,8 +203,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
             return false;
         }
         for (int i = p; i < to; i++) {
-            int b = in.getByte(i) & 0xff;
-            if ((b < 0x20 && b != '\t') || b == 0x7f) {
+            if (!ResponseHeadParser.isFieldByte(in.getByte(i))) {
                 return false;
             }
         }
@@ -227,8 +226,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
             }
             int end = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
             for (int i = from; i < end; i++) {
-                int b = in.getByte(i) & 0xff;
-                if ((b < 0x20 && b != '\t') || b == 0x7f) {
+                if (!ResponseHeadParser.isFieldByte(in.getByte(i))) {
                     throw new ResponseHeadParser.Malformed("trailer line");
                 }
             }
