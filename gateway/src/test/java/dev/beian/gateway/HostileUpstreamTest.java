@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a broken or hostile app answers, over real sockets: an upstream that writes whatever bytes a test gives
@@ -112,6 +116,36 @@ class HostileUpstreamTest {
             answer.set("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfine");
             RawHttp.Response next = client.send("GET /y HTTP/1.1\r\nHost: example.cn\r\n\r\n").read();
             assertEquals("fine", next.text(), "the client's connection goes on; the upstream's did not");
+        }
+    }
+
+    @Test
+    void theOperatorIsToldWhatTheAppSentWrongAtMostOnceASecond() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.beian.gateway.proxy.MalformedAnswers");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            Thread.sleep(1100); // past any line an earlier test caused
+            answer.set("HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nhi");
+            for (int i = 0; i < 3; i++) {
+                try (RawHttp client = new RawHttp(gateway.port())) {
+                    assertEquals(502, client.send("GET /l HTTP/1.1\r\nHost: example.cn\r\n\r\n").read().status());
+                }
+            }
+            assertEquals(1, lines.list.size(), "three in a second: one line");
+            String line = lines.list.get(0).getFormattedMessage();
+            assertTrue(line.contains("127.0.0.1:" + upstream.getLocalPort()) && line.contains("(field value)"), line);
+            Thread.sleep(1100);
+            try (RawHttp client = new RawHttp(gateway.port())) {
+                assertEquals(502, client.send("GET /l HTTP/1.1\r\nHost: example.cn\r\n\r\n").read().status());
+            }
+            assertEquals(2, lines.list.size());
+            // two or more: a stale pooled connection's answer counts too, when the request is sent again
+            assertTrue(lines.list.get(1).getFormattedMessage().matches(".*\\([2-9] more since the last such line\\)"),
+                    lines.list.get(1).getFormattedMessage());
+        } finally {
+            logger.detachAppender(lines);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.beian.gateway.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -82,6 +83,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException && cause.getCause() instanceof ResponseHeadParser.Malformed m) {
+            MalformedAnswers.report(connection.address(), m.getMessage());
+        }
         UpstreamListener l = listener;
         listener = null;
         ctx.close();
