@@ -210,7 +210,7 @@ final class ResponseHeadParser {
      * over checked bytes: {@code b | 0x20} is a lower-case letter only for that letter in either case, and
      * {@code -} only for {@code -} or CR, which no checked name or value holds.
      */
-    private static boolean is(byte[] head, int from, AsciiString lower) {
+    static boolean is(byte[] head, int from, AsciiString lower) {
         for (int i = 0; i < lower.length(); i++) {
             if ((head[from + i] | 0x20) != lower.byteAt(i)) {
                 return false;

@@ -89,16 +89,7 @@ final class UpstreamResponse {
     /** Whether field {@code i} is named {@code lower} (a lower-case name), in any case; no view is made. */
     private boolean isNamed(int i, AsciiString lower) {
         int at = i * 4;
-        int start = fields[at];
-        if (fields[at + 1] - start != lower.length()) {
-            return false;
-        }
-        for (int k = 0; k < lower.length(); k++) {
-            if ((head[start + k] | 0x20) != lower.byteAt(k)) { // exact for a target of letters and '-' (see is)
-                return false;
-            }
-        }
-        return true;
+        return fields[at + 1] - fields[at] == lower.length() && ResponseHeadParser.is(head, fields[at], lower);
     }
 
     /** Field {@code i} as received, with {@code ": "} between its name and its trimmed value. */

@@ -179,7 +179,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
             }
             size = size << 4 | digit;
         }
-        int end = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        int end = contentEnd(in, from, lf);
         if (p == from || (p < end && !isChunkExtension(in, p, end))) {
             throw new ResponseHeadParser.Malformed("chunk size");
         }
@@ -191,6 +191,11 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
             state = State.CHUNK_DATA;
         }
         return true;
+    }
+
+    /** Where the line from {@code from} to its LF at {@code lf} ends: before a CR LF, or its bare LF. */
+    private static int contentEnd(ByteBuf in, int from, int lf) {
+        return lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
     }
 
     /** BWS then {@code ;} and field characters (RFC 9112 §7.1.1): no CR, no control but HTAB. */
@@ -224,7 +229,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
                 }
                 return false;
             }
-            int end = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+            int end = contentEnd(in, from, lf);
             for (int i = from; i < end; i++) {
                 if (!ResponseHeadParser.isFieldByte(in.getByte(i))) {
                     throw new ResponseHeadParser.Malformed("trailer line");
