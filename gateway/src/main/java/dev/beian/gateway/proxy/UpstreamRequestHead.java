@@ -57,7 +57,7 @@ final class UpstreamRequestHead {
 
     /**
      * The head, as the bytes the upstream receives: request line, fields, empty line. Field text is written
-     * as the bytes it was read from ({@link Latin1Head}).
+     * as the bytes it was read from ({@link HeadBytes}).
      *
      * @param client    the client's address, appended to X-Forwarded-For
      * @param https     the client came over TLS
