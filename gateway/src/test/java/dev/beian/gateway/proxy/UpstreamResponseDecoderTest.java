@@ -32,6 +32,10 @@ class UpstreamResponseDecoderTest {
 
     /** What the decoder gave so far: a head as its status, a body as its text, {@code |} after each last piece. */
     private String read() {
+        return read(ch);
+    }
+
+    private static String read(EmbeddedChannel ch) {
         StringBuilder sb = new StringBuilder();
         for (Object o; (o = ch.readInbound()) != null; ) {
             if (o instanceof UpstreamResponse r) {
@@ -66,10 +70,13 @@ class UpstreamResponseDecoderTest {
             + "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
             + "HTTP/1.0 200 OK\r\n\r\nuntil the close";
 
+    /** The requests {@link #PIPELINE} answers: the sixth answer is to a HEAD. */
+    static final List<HttpMethod> PIPELINE_METHODS = List.of(HttpMethod.GET, HttpMethod.GET, HttpMethod.GET,
+            HttpMethod.GET, HttpMethod.HEAD, HttpMethod.GET, HttpMethod.GET);
+
     @Test
     void answersOneAfterTheOtherInEveryFraming() {
-        methods.addAll(List.of(HttpMethod.GET, HttpMethod.GET, HttpMethod.GET, HttpMethod.GET, HttpMethod.HEAD,
-                HttpMethod.GET, HttpMethod.GET));
+        methods.addAll(PIPELINE_METHODS);
         String expected = "103 |200 hellox|200 abc|204 |304 |200 |200 |200 until the close";
         assertEquals(expected, decode(PIPELINE));
         ch.finish();
@@ -80,23 +87,12 @@ class UpstreamResponseDecoderTest {
     @Test
     void theSameAnswersWhereverTheBytesAreSplit() {
         for (int cut = 1; cut < PIPELINE.length(); cut++) {
-            ArrayDeque<HttpMethod> m = new ArrayDeque<>(List.of(HttpMethod.GET, HttpMethod.GET, HttpMethod.GET,
-                    HttpMethod.GET, HttpMethod.HEAD, HttpMethod.GET, HttpMethod.GET));
-            EmbeddedChannel split = new EmbeddedChannel(new UpstreamResponseDecoder(m));
+            EmbeddedChannel split = new EmbeddedChannel(new UpstreamResponseDecoder(new ArrayDeque<>(PIPELINE_METHODS)));
             split.writeInbound(bytes(PIPELINE.substring(0, cut)));
             split.writeInbound(bytes(PIPELINE.substring(cut)));
             split.finish();
-            StringBuilder sb = new StringBuilder();
-            for (Object o; (o = split.readInbound()) != null; ) {
-                if (o instanceof UpstreamResponse r) {
-                    sb.append(r.status()).append(' ');
-                } else if (o instanceof HttpContent c) {
-                    sb.append(c.content().toString(StandardCharsets.ISO_8859_1));
-                    sb.append(c instanceof LastHttpContent ? "|" : "");
-                }
-                ReferenceCountUtil.release(o);
-            }
-            assertEquals("103 |200 hellox|200 abc|204 |304 |200 |200 |200 until the close|", sb.toString(), "cut at " + cut);
+            assertEquals("103 |200 hellox|200 abc|204 |304 |200 |200 |200 until the close|", read(split),
+                    "cut at " + cut);
         }
     }
 
