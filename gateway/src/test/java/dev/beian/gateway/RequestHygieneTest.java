@@ -152,6 +152,16 @@ class RequestHygieneTest {
     }
 
     @Test
+    void chunkedInAnyCaseWithWhitespaceAroundIsTheOneCodingPassed() throws Exception {
+        // only a coding before chunked is refused (501, HostileInputTest); chunked alone is read in any spelling
+        RawHttp.Response r = exchange("POST /chunks HTTP/1.1\r\nHost: example.cn\r\nTransfer-Encoding: \tChunKED \r\n\r\n"
+                + "3\r\nabc\r\n0\r\n\r\n");
+        assertEquals("host=example.cn target=/chunks body=3", r.text());
+        assertEquals("3", gateway.upstream().received.poll().header("content-length"));
+        noProblems();
+    }
+
+    @Test
     void absoluteFormIsPassedInOriginFormWithItsAuthorityAsHost() throws Exception {
         RawHttp.Response r = exchange("GET http://www.example.cn/abs?q=1 HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n");
         assertEquals("host=www.example.cn target=/abs?q=1 body=0", r.text());

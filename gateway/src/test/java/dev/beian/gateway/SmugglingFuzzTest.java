@@ -61,6 +61,7 @@ class SmugglingFuzzTest {
     };
     static final String[] FIELDS = {
         "Transfer-Encoding: chunked", "Transfer-Encoding: chunked, identity", "Transfer-Encoding: identity",
+        "Transfer-Encoding: gzip, chunked",
         "Transfer-Encoding: \tchunked", "Content-Length: 0", "Content-Length: 5", "Content-Length: 0005",
         "Content-Length: 99999999999999999999", "Content-Length: -1", "Content-Length: 5, 5", "Content-Length: 0x5",
         "Transfer_Encoding: chunked", "Content_Length: 3", "Host: unfiled.example.org", "Host: example.cn",

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -27,7 +28,7 @@ import java.util.List;
  * comes already written ({@link EncodedHead}) and its body is framed by {@link BodyFraming}.
  * Netty's decoder already refuses Content-Length with Transfer-Encoding, differing Content-Lengths, a
  * final coding other than chunked, and bad chunk sizes; {@link FramingEnforcer} turns all of these into
- * a 400 and a close.
+ * a 400 and a close. A coding before the final chunked is marked here too, and becomes a 501 and a close.
  */
 final class GatewayServerCodec {
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
@@ -66,6 +67,45 @@ final class GatewayServerCodec {
         }
     }
 
+    /**
+     * Thrown into the decoder result of a request whose body carries a transfer coding besides chunked
+     * ({@code gzip, chunked}): Netty's decoder takes the chunks and drops the rest, so the upstream would get
+     * gzip bytes it was never told about. The gateway decodes no coding but chunked, and answers 501 as
+     * RFC 9112 §6.1 says and nginx does.
+     */
+    static final class UnknownCodingException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownCodingException() {
+            super("a transfer coding other than chunked (RFC 9112 §6.1)");
+        }
+    }
+
+    /**
+     * No Transfer-Encoding, or exactly one coding, {@code chunked}, in one field (OWS around it, any case), as
+     * nginx reads it.
+     * Netty's decoder has already refused a request whose last coding is not chunked; this refuses one with a
+     * coding before it.
+     */
+    static boolean onlyChunked(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
+        if (value == null) {
+            return true;
+        }
+        if (headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
+            return false;
+        }
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return end - start == 7 && value.regionMatches(true, start, "chunked", 0, 7);
+    }
+
     final class Decoder extends HttpRequestDecoder {
         /** True between the request line and the end of its head: bytes there are header lines. */
         private boolean inHeaders;
@@ -97,6 +137,8 @@ final class GatewayServerCodec {
                     inHeaders = false;
                     if (folded && request.decoderResult().isSuccess()) {
                         request.setDecoderResult(DecoderResult.failure(new ObsFoldException()));
+                    } else if (request.decoderResult().isSuccess() && !onlyChunked(request.headers())) {
+                        request.setDecoderResult(DecoderResult.failure(new UnknownCodingException()));
                     }
                     folded = false;
                     methods.add(request.method());
