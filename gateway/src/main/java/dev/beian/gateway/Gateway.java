@@ -81,7 +81,6 @@ public final class Gateway implements AutoCloseable {
         CompletableFuture<RegistryStart.Started> loading = RegistryStart.begin(config, clock, reloadPool);
         Certificates certificates;
         try {
-            this.transport = Transport.select();
             this.decider = new Decider(clock, config.cacheMaximumSize(), config.ipHostsForward());
             this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
                     CoarseClock.INSTANCE);
@@ -113,9 +112,11 @@ public final class Gateway implements AutoCloseable {
                 ProcessMemory.afterLoad(result.registry()); // on the reload thread, after the swap
             }
         });
-        this.bossGroup = transport.newGroup(1, "accept");
-        this.workerGroup = transport.newGroup(
-                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(), "io");
+        Transport.Loops loops = Transport.startLoops(
+                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors());
+        this.transport = loops.transport();
+        this.bossGroup = loops.accept();
+        this.workerGroup = loops.io();
         GatewayMetrics metrics = new GatewayMetrics(meters, config.upstreams().keySet());
         this.context = new ProxyContext(config, transport, registry, decider, new BlockAnswers(config),
                 new Upstreams(config.upstreams()), metrics, new AccessLog());
