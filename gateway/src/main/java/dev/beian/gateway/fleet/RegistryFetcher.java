@@ -62,11 +62,11 @@ public final class RegistryFetcher implements AutoCloseable {
     private final Clock clock;
     private final HttpClient client;
     private final Limits limits;
-    private volatile Thread fetchThread;
+    /** The thread inside {@code holder.offer} for this fetcher, while it is there. */
+    private volatile Thread offering;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "registry-fetch");
         t.setDaemon(true);
-        fetchThread = t;
         return t;
     });
     private final Counter changed;
@@ -100,7 +100,14 @@ public final class RegistryFetcher implements AutoCloseable {
         // source: judge the source's file again at the next poll, so that a file it still holds is rejected
         // again (beian_registry_rejected) rather than hidden behind a 304
         holder.addListener(result -> {
-            if (result.changed() && Thread.currentThread() != fetchThread) {
+            if (!result.changed()) {
+                return;
+            }
+            if (Thread.currentThread() == offering) {
+                // counted as the swap is told, not once offer returns: that is after the compiled form is
+                // written (a second or more for a large registry), and the version gauges show the swap at once
+                changed.increment();
+            } else {
                 etag = null;
             }
         });
@@ -146,14 +153,22 @@ public final class RegistryFetcher implements AutoCloseable {
             unchanged.increment();
             return;
         }
-        ReloadResult result = holder.offer(fetched.bytes(), TRIGGER, url.toString());
+        ReloadResult result;
+        offering = Thread.currentThread();
+        try {
+            result = holder.offer(fetched.bytes(), TRIGGER, url.toString());
+        } finally {
+            offering = null;
+        }
         if (result.rejected()) {
             rejected.increment();
             etag = fetched.etag();
         } else if (!result.success()) {
             failed.increment(); // valid, but no copy could be kept: try again next poll
         } else {
-            (result.changed() ? changed : unchanged).increment();
+            if (!result.changed()) {
+                unchanged.increment(); // a change was counted by the listener, as it was told
+            }
             etag = fetched.etag();
         }
     }

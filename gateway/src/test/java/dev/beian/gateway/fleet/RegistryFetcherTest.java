@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -154,7 +156,12 @@ class RegistryFetcherTest {
     void aGoodGzipBodyIsSwappedInKeptAndThenAnswered304() throws Exception {
         Registry before = holder.current();
         try (RegistryFetcher fetcher = fetcher("/good")) {
+            // whoever hears of the swap after the fetcher (and a scrape at that moment) sees it counted already,
+            // not only once the compiled form has been written and offer has returned
+            List<Double> countedWhenTold = new ArrayList<>();
+            holder.addListener(result -> countedWhenTold.add(fetches("changed")));
             fetcher.poll();
+            assertEquals(List.of(1.0), countedWhenTold);
             assertEquals(1, fetches("changed"));
             assertNotSame(before, holder.current());
             assertTrue(holder.current().website("two.fleet.cn") != null);
