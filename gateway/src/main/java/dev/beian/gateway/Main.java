@@ -192,8 +192,7 @@ public final class Main {
      * in a second or two instead of ten.
      */
     private static Registry loadRegistry(Path file, Set<String> upstreams, Path served) throws Failure {
-        // every core composes pieces (the JDK's common pool has one thread fewer than there are cores)
-        ForkJoinPool pieces = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        ForkJoinPool pieces = RegistryStart.everyCore();
         try {
             RegistryLoader loader = new RegistryLoader(upstreams, Clock.systemUTC(), pieces);
             Path compiled = RegistryStart.compiledLocation(served);

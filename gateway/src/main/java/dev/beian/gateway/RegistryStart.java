@@ -50,11 +50,19 @@ final class RegistryStart {
         return location;
     }
 
+    /**
+     * A pool for composing the pieces of one load on every core: the JDK's common pool has one thread fewer
+     * than there are cores (one on two). For a load with nothing served yet: the first, or {@code validate}.
+     */
+    static ForkJoinPool everyCore() {
+        return new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    }
+
     /** The first load, on a thread of its own with all cores to compose on (nothing is served yet). */
     static CompletableFuture<Started> begin(GatewayConfig config, Clock clock, ForkJoinPool reloadPool) {
         CompletableFuture<Started> loading = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
-            ForkJoinPool firstLoad = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+            ForkJoinPool firstLoad = everyCore();
             try {
                 Path path = config.registry().path();
                 RegistryLoader first = new RegistryLoader(config.upstreams().keySet(), clock, firstLoad);

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.LogLines;
 import dev.beian.gateway.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a broken or hostile app answers, over real sockets: an upstream that writes whatever bytes a test gives
@@ -121,11 +118,7 @@ class HostileUpstreamTest {
 
     @Test
     void theOperatorIsToldWhatTheAppSentWrongAtMostOnceASecond() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger("dev.beian.gateway.proxy.MalformedAnswers");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
-        try {
+        try (LogLines lines = new LogLines("dev.beian.gateway.proxy.MalformedAnswers")) {
             Thread.sleep(1100); // past any line an earlier test caused
             answer.set("HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nhi");
             for (int i = 0; i < 3; i++) {
@@ -133,19 +126,17 @@ class HostileUpstreamTest {
                     assertEquals(502, client.send("GET /l HTTP/1.1\r\nHost: example.cn\r\n\r\n").read().status());
                 }
             }
-            assertEquals(1, lines.list.size(), "three in a second: one line");
-            String line = lines.list.get(0).getFormattedMessage();
+            assertEquals(1, lines.messages().size(), "three in a second: one line");
+            String line = lines.messages().get(0);
             assertTrue(line.contains("127.0.0.1:" + upstream.getLocalPort()) && line.contains("(field value)"), line);
             Thread.sleep(1100);
             try (RawHttp client = new RawHttp(gateway.port())) {
                 assertEquals(502, client.send("GET /l HTTP/1.1\r\nHost: example.cn\r\n\r\n").read().status());
             }
-            assertEquals(2, lines.list.size());
+            assertEquals(2, lines.messages().size());
             // two or more: a stale pooled connection's answer counts too, when the request is sent again
-            assertTrue(lines.list.get(1).getFormattedMessage().matches(".*\\([2-9] more since the last such line\\)"),
-                    lines.list.get(1).getFormattedMessage());
-        } finally {
-            logger.detachAppender(lines);
+            String second = lines.messages().get(1);
+            assertTrue(second.matches(".*\\([2-9] more since the last such line\\)"), second);
         }
     }
 

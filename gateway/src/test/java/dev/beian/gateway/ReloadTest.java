@@ -3,15 +3,14 @@ package dev.beian.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.LogLines;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
 import dev.beian.reload.ReloadResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Hot reload of SPEC §10 on a serving gateway: file watch (in place and ConfigMap swap), under load. */
 class ReloadTest {
@@ -77,41 +75,26 @@ class ReloadTest {
 
     @Test
     void theDiffIsLoggedAsOneLine() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(dev.beian.reload.RegistryHolder.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
+        try (LogLines lines = new LogLines(dev.beian.reload.RegistryHolder.class.getName())) {
             Path file = fixture.dir.resolve("registry.yaml");
             Files.writeString(file, Files.readString(file).replace("access: elsewhere", "access: here")
                     .replace("domains: [example.cn, 示例.中国]", "domains: [示例.中国]"));
             ReloadResult r = fixture.gateway.registry().reloadAsync("test").get(10, TimeUnit.SECONDS);
             assertTrue(r.success());
-            String line = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
-                    .filter(m -> m.startsWith("registry reloaded")).findFirst().orElseThrow();
+            String line = lines.messages().stream().filter(m -> m.startsWith("registry reloaded")).findFirst()
+                    .orElseThrow();
             assertTrue(line.contains("1 became blocked [example.cn], 1 became unblocked [elsewhere.cn]"), line);
-        } finally {
-            logger.detachAppender(appender);
         }
     }
 
     @Test
     void eachRequestGetsOneAccessLogLine() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger("beian.access");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
+        try (LogLines lines = LogLines.access()) {
             assertEquals(200, status("www.example.cn"));
             assertEquals(451, status("unfiled.example.org"));
-            long deadline = System.currentTimeMillis() + 2000;
-            while (appender.list.size() < 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals(2, appender.list.size());
-            ILoggingEvent forwarded = appender.list.get(0);
-            Map<String, Object> kv = new java.util.HashMap<>();
-            forwarded.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+            List<Map<String, Object>> got = lines.await(2, 2000);
+            assertEquals(2, got.size());
+            Map<String, Object> kv = got.get(0);
             assertEquals("127.0.0.1", kv.get("client"));
             assertEquals("www.example.cn", kv.get("host"));
             assertEquals("GET", kv.get("method"));
@@ -120,10 +103,8 @@ class ReloadTest {
             assertEquals("forwarded", kv.get("outcome"));
             assertEquals("default", kv.get("upstream"));
             assertTrue(kv.get("duration_ms") instanceof Double);
-            assertTrue(appender.list.get(1).getFormattedMessage().contains(" 451 unfiled "),
-                    appender.list.get(1).getFormattedMessage());
-        } finally {
-            logger.detachAppender(appender);
+            String blocked = (String) got.get(1).get("message");
+            assertTrue(blocked.contains(" 451 unfiled "), blocked);
         }
     }
 

@@ -345,7 +345,7 @@ class RequestHygieneTest {
     void aClientThatGoesAwayMidExchangeIsCountedAndLogged499() throws Exception {
         String series = "beian_requests_total{outcome=\"client_abort\",protocol=\"http1\"}";
         double before = AdminTest.metric(metrics(), series);
-        try (var lines = new dev.beian.gateway.testing.AccessLines()) {
+        try (var lines = dev.beian.gateway.testing.LogLines.access()) {
             try (RawHttp c = new RawHttp(gateway.fixture().port())) {
                 c.send("GET /slow?ms=500 HTTP/1.1\r\nHost: example.cn\r\n\r\n");
                 gateway.upstream().awaitReceived(1, 2000);
@@ -361,7 +361,7 @@ class RequestHygieneTest {
 
     @Test
     void aHeadThatTakesTooLongIsLoggedWithItsRealDuration() throws Exception {
-        try (var lines = new dev.beian.gateway.testing.AccessLines(); RawHttp c = new RawHttp(gateway.fixture().port())) {
+        try (var lines = dev.beian.gateway.testing.LogLines.access(); RawHttp c = new RawHttp(gateway.fixture().port())) {
             c.send("GET /never-ends HTTP/1.1\r\nHost: exa");
             assertEquals(408, c.read().status());
             List<Map<String, Object>> got = lines.await("-", 1, 3000);
@@ -374,7 +374,7 @@ class RequestHygieneTest {
 
     @Test
     void aMalformedHeadIsLogged() throws Exception {
-        try (var lines = new dev.beian.gateway.testing.AccessLines()) {
+        try (var lines = dev.beian.gateway.testing.LogLines.access()) {
             assertEquals(400, exchange("GET /a\tHTTP/1.1\r\nHost: example.cn\r\n\r\n").status());
             List<Map<String, Object>> got = lines.await("-", 1, 3000);
             assertEquals(1, got.size(), got.toString());
@@ -384,7 +384,7 @@ class RequestHygieneTest {
 
     @Test
     void http10WithoutHostIsLoggedAndShownAsADash() throws Exception {
-        try (var lines = new dev.beian.gateway.testing.AccessLines()) {
+        try (var lines = dev.beian.gateway.testing.LogLines.access()) {
             RawHttp.Response r = exchange("GET / HTTP/1.0\r\n\r\n");
             assertEquals(451, r.status());
             assertFalse(r.text().contains("<code></code>"), "no empty host on the page");

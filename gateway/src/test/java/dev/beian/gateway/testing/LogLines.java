@@ -8,19 +8,30 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
-/** Captures the {@code beian.access} lines written while it is open: each as its key-value pairs. */
-public final class AccessLines implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger("beian.access");
+/** Captures the lines a logger writes while it is open: as messages, or each as its key-value pairs. */
+public final class LogLines implements AutoCloseable {
+    private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    public AccessLines() {
+    public LogLines(String logger) {
+        this.logger = (Logger) LoggerFactory.getLogger(logger);
         appender.start();
-        logger.addAppender(appender);
+        this.logger.addAppender(appender);
+    }
+
+    /** The access log's lines ({@code beian.access}). */
+    public static LogLines access() {
+        return new LogLines("beian.access");
+    }
+
+    /** The messages so far, formatted. */
+    public List<String> messages() {
+        return List.copyOf(appender.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     /** The lines so far, each as its key-value pairs. */
     public List<Map<String, Object>> lines() {
-        return appender.list.stream().map(e -> {
+        return List.copyOf(appender.list).stream().map(e -> {
             Map<String, Object> kv = new HashMap<>();
             e.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
             kv.put("message", e.getFormattedMessage());
@@ -42,7 +53,7 @@ public final class AccessLines implements AutoCloseable {
     /** Waits up to {@code millis} for {@code n} lines. */
     public List<Map<String, Object>> await(int n, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        while (appender.list.size() < n && System.currentTimeMillis() < deadline) {
+        while (appender.list.size() < n && System.currentTimeMillis() < deadline) { // ListAppender's list is synchronized
             Thread.sleep(10);
         }
         return lines();
