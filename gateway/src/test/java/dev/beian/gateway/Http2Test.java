@@ -1,6 +1,8 @@
 package dev.beian.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.testing.GatewayExtension;
@@ -25,6 +27,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -133,6 +136,42 @@ class Http2Test {
             ok.release();
         }
         assertEquals(before + 1, requests("misdirected", "h2"));
+    }
+
+    @Test
+    void theConversionsFieldsAndAClientsOwnUnderTheirNamesNeverReachTheUpstream() throws Exception {
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            DefaultHttp2Headers head = new DefaultHttp2Headers();
+            head.method("GET").path("/echo").scheme("https").authority("www.example.cn");
+            head.add("x-http2-scheme", "http").add("x-http2-path", "/admin").add("x-kept", "1");
+            FullHttpResponse r = h2.send(head);
+            try {
+                String text = r.content().toString(StandardCharsets.UTF_8);
+                assertEquals(200, r.status().code(), text);
+                assertFalse(text.contains("x-http2-"), text);
+                assertTrue(text.contains("x-kept: 1") && text.contains("x-forwarded-proto: https"), text);
+            } finally {
+                r.release();
+            }
+        }
+    }
+
+    @Test
+    void anAuthorityAndAHostThatDifferAreAMalformedStreamNeverForwarded() throws Exception {
+        // RFC 9113 §8.3.1: malformed, a stream error; whichever of the two names an unfiled host
+        int before = gateway.upstream().hits("/echo");
+        for (String[] pair : new String[][] {{"www.example.cn", "unfiled.example.org"}, {"unfiled.example.org", "www.example.cn"}}) {
+            try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+                DefaultHttp2Headers head = new DefaultHttp2Headers();
+                head.method("GET").path("/echo").scheme("https").authority(pair[0]).add("host", pair[1]);
+                assertThrows(ExecutionException.class, () -> h2.send(head).release(),
+                        "reset, not answered: " + pair[0] + " / " + pair[1]);
+                FullHttpResponse ok = h2.send(get("/echo", "www.example.cn"));
+                assertEquals(200, ok.status().code(), "the connection serves on");
+                ok.release();
+            }
+        }
+        assertEquals(before + 2, gateway.upstream().hits("/echo"), "only the two good requests were forwarded");
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -67,7 +69,20 @@ public final class H2Client implements AutoCloseable {
     /** A stream of its own for {@code request}; the whole answer (its content retained for the caller). */
     public FullHttpResponse send(FullHttpRequest request) throws Exception {
         CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
-        Http2StreamChannel stream = open(new ChannelInitializer<>() {
+        open(answerTo(result)).writeAndFlush(request);
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    /** A stream of its own for a head written by hand (no body); the whole answer, as {@link #send}. */
+    public FullHttpResponse send(Http2Headers head) throws Exception {
+        CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
+        open(answerTo(result)).writeAndFlush(new DefaultHttp2HeadersFrame(head, true));
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    /** A stream's handlers that complete {@code result} with its whole answer, or fail it if none comes. */
+    private static ChannelInitializer<Channel> answerTo(CompletableFuture<FullHttpResponse> result) {
+        return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new HttpObjectAggregator(64 << 20),
@@ -83,9 +98,7 @@ public final class H2Client implements AutoCloseable {
                             }
                         });
             }
-        });
-        stream.writeAndFlush(request);
-        return result.get(20, TimeUnit.SECONDS);
+        };
     }
 
     /** A bare stream, for frames written by hand. */
