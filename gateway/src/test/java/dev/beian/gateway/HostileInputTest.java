@@ -71,6 +71,7 @@ class HostileInputTest {
                 Arguments.of("non-numeric port", "GET /echo HTTP/1.1\r\nHost: example.cn:http\r\n\r\n", 400),
                 Arguments.of("non-ASCII Host", "GET /echo HTTP/1.1\r\nHost: \u00e7a.example.cn\r\n\r\n", 400),
                 Arguments.of("userinfo in target", "GET http://user@example.cn/echo HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("asterisk form with GET", "GET * HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("authority-form", "GET example.cn:80 HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("CONNECT", "CONNECT example.cn:443 HTTP/1.1\r\n" + h + "\r\n", 405),
                 Arguments.of("request line over 8 KiB", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + h + "\r\n", 414),

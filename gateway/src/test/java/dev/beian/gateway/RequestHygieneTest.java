@@ -162,6 +162,14 @@ class RequestHygieneTest {
     }
 
     @Test
+    void theAsteriskFormOfOptionsIsPassedAsItCame() throws Exception {
+        // RFC 9112 §3.2.4: for OPTIONS only (another method with it is 400, HostileInputTest)
+        RawHttp.Response r = exchange("OPTIONS * HTTP/1.1\r\nHost: example.cn\r\n\r\n");
+        assertEquals("host=example.cn target=* body=0", r.text());
+        noProblems();
+    }
+
+    @Test
     void absoluteFormIsPassedInOriginFormWithItsAuthorityAsHost() throws Exception {
         RawHttp.Response r = exchange("GET http://www.example.cn/abs?q=1 HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n");
         assertEquals("host=www.example.cn target=/abs?q=1 body=0", r.text());

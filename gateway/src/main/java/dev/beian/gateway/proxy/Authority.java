@@ -1,6 +1,7 @@
 package dev.beian.gateway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
@@ -43,7 +44,11 @@ record Authority(String value, String originForm, boolean fromTarget) {
             authority = uri.substring(scheme, end);
             origin = end == uri.length() ? "/" : uri.charAt(end) == '/' ? uri.substring(end) : "/" + uri.substring(end);
             absolute = true;
-        } else if (!uri.startsWith("/") && !uri.equals("*")) {
+        } else if (uri.equals("*")) {
+            if (!request.method().equals(HttpMethod.OPTIONS)) {
+                throw new BadAuthority("the asterisk form is for OPTIONS only (RFC 9112 §3.2.4)");
+            }
+        } else if (!uri.startsWith("/")) {
             throw new BadAuthority("request target is neither origin nor absolute form");
         }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);

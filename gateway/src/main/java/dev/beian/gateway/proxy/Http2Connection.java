@@ -48,8 +48,8 @@ final class Http2Connection {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setWriteBufferWaterMark(ProxyContext.WATER_MARK);
+                stream.pipeline().addLast("h2-heads", new Http2RequestHeads());
                 stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
-                stream.pipeline().addLast("h2-fields", new Http2ConversionFields());
                 stream.pipeline().addLast("framing", new FramingEnforcer());
                 stream.pipeline().addLast("exchange", new RequestReceiver(context, null, GatewayMetrics.Protocol.H2));
             }

@@ -48,7 +48,7 @@ final class RequestLine {
             if (b == ' ') {
                 break;
             }
-            if (b < 0x20 || b == 0x7F) {
+            if (isControl(b)) {
                 return "control byte 0x" + Integer.toHexString(b) + " in the request target";
             }
             i++;
@@ -66,6 +66,11 @@ final class RequestLine {
             return "HTTP version is not HTTP/d.d after exactly one space";
         }
         return null;
+    }
+
+    /** A control byte (0x00-0x1F, 0x7F): never in a request target (RFC 9112 §3.2, RFC 9110 §5.6.2). */
+    static boolean isControl(int b) {
+        return b < 0x20 || b == 0x7F;
     }
 
     private static boolean isTchar(byte b) {
