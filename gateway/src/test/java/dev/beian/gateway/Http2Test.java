@@ -176,6 +176,7 @@ class Http2Test {
                 Arguments.of("400", "GET", "/echo\tHTTP/1.0", "www.example.cn", null, null),
                 Arguments.of("reset", "GET", "/echo\u0001", "www.example.cn", null, null),
                 Arguments.of("400", "GET", "echo", "www.example.cn", null, null),
+                Arguments.of("400", "G(T", "/echo", "www.example.cn", null, null),
                 Arguments.of("400", "GET", "*", "www.example.cn", null, null),
                 Arguments.of("400", "GET", "http://www.example.cn/echo", "www.example.cn", null, null),
                 Arguments.of("400", "GET", "/echo", "www.example.cn", "unfiled.example.org", null),

@@ -29,7 +29,8 @@ import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
  * A client could repeat that at will. Here no buffer is made for a head: a bodiless request gets an empty one.
  * <li>{@code :path} becomes the upstream's request line, so it is held to {@link RequestLine}'s rule for an
  * HTTP/1.1 target: no control byte (a tab passed Netty's check and reached the upstream) and no space; and it
- * must be origin form, or {@code *} for OPTIONS (RFC 9113 §8.3.1).
+ * must be origin form, or {@code *} for OPTIONS (RFC 9113 §8.3.1). {@code :method} must be a token, as the
+ * request line's method is.
  * <li>The fields the conversion adds to carry HTTP/2 facts ({@code x-http2-scheme}, {@code x-http2-stream-id},
  * the others of {@link ExtensionHeaderNames}) are removed, and any a client sent under those names: the
  * upstream learns the scheme from X-Forwarded-Proto and Forwarded, and an app that reads
@@ -54,7 +55,7 @@ final class Http2RequestHeads extends ChannelInboundHandlerAdapter {
 
     /** The request {@code head} stands for, or one marked invalid with the reason. */
     static HttpRequest request(Http2Headers head, int streamId, boolean endStream) {
-        String problem = pathProblem(head);
+        String problem = lineProblem(head);
         HttpRequest request = null;
         if (problem == null) {
             try {
@@ -82,8 +83,14 @@ final class Http2RequestHeads extends ChannelInboundHandlerAdapter {
         return request;
     }
 
-    /** Why {@code :path} cannot be an HTTP/1.1 request target; null if it can. */
-    static String pathProblem(Http2Headers head) {
+    /** Why {@code :method} and {@code :path} cannot be an HTTP/1.1 request line's; null if they can. */
+    static String lineProblem(Http2Headers head) {
+        CharSequence method = head.method();
+        for (int i = 0; i < method.length(); i++) {
+            if (!RequestLine.isTchar(method.charAt(i))) {
+                return ":method is not a token (RFC 9110 §9.1)";
+            }
+        }
         CharSequence path = head.path();
         if (path == null || path.length() == 0) {
             return "no :path (RFC 9113 §8.3.1)";

@@ -73,8 +73,9 @@ final class RequestLine {
         return b < 0x20 || b == 0x7F;
     }
 
-    private static boolean isTchar(byte b) {
-        return b > 0 && TCHAR[b];
+    /** A token character (RFC 9110 §5.6.2): what a method is made of. */
+    static boolean isTchar(int b) {
+        return b > 0 && b < 128 && TCHAR[b];
     }
 
     private static boolean isDigit(byte b) {
