@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.testing.GatewayExtension;
 import dev.beian.gateway.testing.H2Client;
+import dev.beian.gateway.testing.LogLines;
 import dev.beian.gateway.testing.TestCertificates;
 import dev.beian.gateway.testing.TestUpstream;
 import io.netty.buffer.Unpooled;
@@ -27,6 +28,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -241,6 +243,19 @@ class Http2Test {
 
     @Test
     void rapidResetClosesTheAbusiveConnectionAndOthersAreServed() throws Exception {
+        try (LogLines told = new LogLines("dev.beian.gateway.proxy.Http2Connection");
+             LogLines unhandled = new LogLines("io.netty.channel.DefaultChannelPipeline")) {
+            Thread.sleep(1100); // past the one line a second any earlier flood test caused
+            rapidReset();
+            // one line, no stack trace, nothing Netty calls unhandled
+            assertEquals(1, told.messages().size(), told.messages().toString());
+            assertTrue(told.messages().get(0).matches("HTTP/2 connection from 127\\.0\\.0\\.1 ended by the gateway: "
+                    + ".*RST.* \\(GOAWAY ENHANCE_YOUR_CALM\\)"), told.messages().get(0));
+            assertEquals(List.of(), unhandled.messages());
+        }
+    }
+
+    private static void rapidReset() throws Exception {
         try (H2Client abuser = new H2Client(https(), "www.example.cn")) {
             for (int i = 0; i < 400 && abuser.isOpen(); i++) {
                 Http2StreamChannel stream;

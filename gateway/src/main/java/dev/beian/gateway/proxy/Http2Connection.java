@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -13,6 +15,8 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/2 connection (SPEC §7, chosen by ALPN): Netty's frame codec with the limits and flood defences on,
@@ -59,9 +63,31 @@ final class Http2Connection {
 
     /**
      * Ends the connection, gracefully (GOAWAY, then the streams in flight finish): when it saw no traffic for
-     * {@code timeouts.idle} with no stream open, and when the gateway starts draining.
+     * {@code timeouts.idle} with no stream open, and when the gateway starts draining. Last in the pipeline, it
+     * also hears the connection's errors: a defence the client tripped (rapid reset, a CONTINUATION or control
+     * frame flood, a protocol error) is one line without a stack, at most one a second ({@link WarningRate}),
+     * and the frame codec sends GOAWAY and closes; a socket error (a reset) closes, as on HTTP/1.1, unlogged.
+     * Netty would log each with its stack trace as an error nobody handled, a few dozen lines per connection an
+     * attacker opens.
      */
     private static final class Lifetime extends ChannelInboundHandlerAdapter {
+        private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+        private static final WarningRate RATE = new WarningRate();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Http2Exception protocol = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+            if (protocol == null) {
+                ctx.close();
+                return;
+            }
+            String more = RATE.admit();
+            if (more != null) {
+                log.warn("HTTP/2 connection from {} ended by the gateway: {} (GOAWAY {}){}",
+                        ClientAddress.of(ctx.channel()), protocol.getMessage(), protocol.error(), more);
+            }
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == RequestReceiver.DRAIN) {
