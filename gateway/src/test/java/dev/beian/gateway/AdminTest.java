@@ -141,6 +141,19 @@ class AdminTest {
     }
 
     @Test
+    void aBadPercentEscapeIsAnswered400NotLeftHanging() throws Exception {
+        // the JDK's client cannot send these; a raw socket can, and the gateway threw and answered nothing
+        for (String target : new String[] {"/lookup?host=%zz", "/lookup?host=%e", "/%zz", "/metrics?x=%"}) {
+            try (RawHttp raw = new RawHttp(gateway.fixture().adminPort())) {
+                raw.send("GET " + target + " HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
+                RawHttp.Response r = raw.read();
+                assertEquals(400, r.status(), target);
+                assertTrue(r.text().contains("malformed request target"), r.text());
+            }
+        }
+    }
+
+    @Test
     void lookupTakesRawUtf8AndPercentEncodedHostsAlike() throws Exception {
         int port = gateway.fixture().adminPort();
         for (byte[] target : new byte[][] {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes the admin endpoints of SPEC §8. {@code /metrics}, {@code /healthz} and {@code /readyz} are always
@@ -44,7 +45,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // as UTF-8; percent-escapes are ASCII and pass through unchanged
         String uri = new String(request.uri().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
         QueryStringDecoder query = new QueryStringDecoder(uri);
-        String path = query.path();
+        String path;
+        Map<String, List<String>> parameters;
+        try { // both decode percent-escapes, and throw on a bad one (%zz)
+            path = query.path();
+            parameters = query.parameters();
+        } catch (IllegalArgumentException e) {
+            send(ctx, HttpResponseStatus.BAD_REQUEST, JSON,
+                    Json.write(Map.of("error", "malformed request target: " + e.getMessage())) + "\n", keepAlive);
+            return;
+        }
         HttpMethod method = request.method();
         boolean protectedPath = path.equals("/lookup") || path.equals("/registry") || path.equals("/reload");
         if (protectedPath && !endpoints.authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
@@ -84,7 +94,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "/lookup" -> {
                 if (get) {
-                    List<String> hosts = query.parameters().get("host");
+                    List<String> hosts = parameters.get("host");
                     if (hosts == null || hosts.isEmpty()) {
                         send(ctx, HttpResponseStatus.BAD_REQUEST, JSON,
                                 Json.write(Map.of("error", "give the host: /lookup?host=www.example.cn")) + "\n", keepAlive);
@@ -120,6 +130,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "method not allowed\n");
         r.headers().set(HttpHeaderNames.ALLOW, path.equals("/reload") ? "POST" : "GET, HEAD");
         write(ctx, r, keepAlive);
+    }
+
+    /**
+     * Whatever a handler step threw: answered 500 and closed, told in one line. Netty would log it with its
+     * stack as an error nobody handled, and leave the client waiting.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            ctx.close(); // the client's socket: nothing to answer
+            return;
+        }
+        LoggerFactory.getLogger(AdminHandler.class).warn("admin request failed: {}", String.valueOf(cause));
+        send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+                Json.write(Map.of("error", String.valueOf(cause))) + "\n", false);
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
