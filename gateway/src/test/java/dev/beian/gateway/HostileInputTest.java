@@ -76,6 +76,9 @@ class HostileInputTest {
                 Arguments.of("CONNECT", "CONNECT example.cn:443 HTTP/1.1\r\n" + h + "\r\n", 405),
                 Arguments.of("request line over 8 KiB", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + h + "\r\n", 414),
                 Arguments.of("head over max-header-size", "GET /echo HTTP/1.1\r\n" + h + "X-Big: " + "b".repeat(5000) + "\r\n\r\n", 431),
+                Arguments.of("HTTP/2.0 in a text request line", "GET /echo HTTP/2.0\r\n" + h + "\r\n", 505),
+                Arguments.of("HTTP/0.9 in a request line", "GET /echo HTTP/0.9\r\n" + h + "\r\n", 505),
+                Arguments.of("the HTTP/2 preface on the HTTP/1 port", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
                 Arguments.of("not HTTP", "HELLO\r\n\r\n", 400));
     }
 

@@ -15,7 +15,8 @@ import io.netty.util.ReferenceCountUtil;
  * Right after the codec: a request the decoder could not frame unambiguously never goes further. Ambiguous
  * framing (Content-Length with Transfer-Encoding, two different Content-Lengths, a final coding other than
  * chunked, a bad chunk size, obs-fold) and malformed heads become 400, an over-long request line 414, an
- * over-large head 431 (SPEC §7), a transfer coding the gateway cannot decode (gzip before chunked) 501. The message is dropped and a {@link FramingViolation} takes its place;
+ * over-large head 431 (SPEC §7), a transfer coding the gateway cannot decode (gzip before chunked) 501, a
+ * major version other than 1 505. The message is dropped and a {@link FramingViolation} takes its place;
  * after one, every later byte of the connection is dropped too, since nothing after a framing error can
  * be trusted to start where the decoder thinks it does.
  */
@@ -44,6 +45,9 @@ final class FramingEnforcer extends ChannelInboundHandlerAdapter {
         }
         if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException && inHead) {
             return new FramingViolation(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request head too large");
+        }
+        if (cause instanceof GatewayServerCodec.UnsupportedVersionException) {
+            return new FramingViolation(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, cause.getMessage());
         }
         if (cause instanceof GatewayServerCodec.UnknownCodingException) {
             return new FramingViolation(HttpResponseStatus.NOT_IMPLEMENTED, cause.getMessage());

@@ -68,6 +68,18 @@ final class GatewayServerCodec {
     }
 
     /**
+     * Thrown into the decoder result of a request line whose major version is not 1 ({@code HTTP/2.0} in text,
+     * {@code HTTP/0.9}): this is an HTTP/1 server, and it answers 505 (RFC 9110 §15.6.6), as nginx does.
+     */
+    static final class UnsupportedVersionException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedVersionException() {
+            super("an HTTP major version other than 1 (RFC 9110 §15.6.6)");
+        }
+    }
+
+    /**
      * Thrown into the decoder result of a request whose body carries a transfer coding besides chunked
      * ({@code gzip, chunked}): Netty's decoder takes the chunks and drops the rest, so the upstream would get
      * gzip bytes it was never told about. The gateway decodes no coding but chunked, and answers 501 as
@@ -170,6 +182,9 @@ final class GatewayServerCodec {
             String problem = RequestLine.problem(buf, start, end);
             if (problem != null) {
                 throw new IllegalArgumentException(problem + " (RFC 9112 §3)");
+            }
+            if (buf.getByte(end - 3) != '1') { // HTTP/d.d: the major version
+                throw new UnsupportedVersionException();
             }
         }
 
