@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         this.reloadPool = cores >= 4 ? new ForkJoinPool(cores / 2) : null; // two cores: reloads compose on one
         ProcessMemory.install();
-        leakDetectionOffUnlessAsked();
+        nettyDiagnosticsOffUnlessAsked();
         // the registry loads on a thread of its own while the rest is set up: a restart on a compiled
         // registry is mostly class loading and file reading, and the two overlap on two cores
         CompletableFuture<RegistryStart.Started> loading = RegistryStart.begin(config, clock, reloadPool);
@@ -193,12 +193,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Netty's leak detector samples one buffer in 128 by default and records a stack trace for each: some
+     * Two of Netty's diagnostics that cost every gateway and serve only someone debugging Netty:
+     * <ul>
+     * <li>The leak detector samples one buffer in 128 by default and records a stack trace for each: some
      * 2.5 % of the forward path's CPU in a profile, for a check that belongs in tests (they run it at
-     * {@code paranoid} and fail on any report). Off unless the operator asks for it with
-     * {@code -Dio.netty.leakDetection.level=simple} (or any level).
+     * {@code paranoid} and fail on any report). On with {@code -Dio.netty.leakDetection.level=simple} (or any
+     * level).
+     * <li>Its buffer events for the JDK's Flight Recorder are registered at the first allocation: the
+     * recorder's machinery loads then (some 80 classes and generated event handlers), about 0.1 s of every
+     * start. On with {@code -Dio.netty.jfr.enabled=true}; the JVM's own events are recorded either way.
+     * </ul>
+     * Set before Netty's first buffer: its platform probe reads the second property once.
      */
-    private static void leakDetectionOffUnlessAsked() {
+    private static void nettyDiagnosticsOffUnlessAsked() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
