@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -239,6 +240,53 @@ class Http2Test {
                     cafe.content().toString(StandardCharsets.UTF_8));
             cafe.release();
         }
+    }
+
+    /**
+     * A stream's content-length and its DATA must agree (RFC 9113 §8.1.1): the upstream's request is framed by
+     * that length, so a body longer than it would leave a request of the client's making on the pooled
+     * connection (CVE-2021-21295 in Netty's conversion), and a shorter one would make the upstream read the
+     * next request's bytes as body. Neither is forwarded; the connection serves on. A stream the frame codec
+     * reset after its head was admitted is logged as the bad request it was (400), not as a client gone (499).
+     */
+    @ParameterizedTest(name = "content-length {0} with a body of {1} bytes")
+    @MethodSource("lengthsThatLie")
+    void aBodyThatDisagreesWithItsContentLengthIsNeverForwarded(int declared, String body) throws Exception {
+        int smuggledBefore = gateway.upstream().hits("/smuggled");
+        int uploadsBefore = gateway.upstream().hits("/upload");
+        try (H2Client h2 = new H2Client(https(), "example.cn"); LogLines access = LogLines.access()) {
+            FullHttpRequest up = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload",
+                    Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+            up.headers().set("Host", "example.cn").set("content-length", declared);
+            try {
+                FullHttpResponse r = h2.send(up);
+                int status = r.status().code();
+                r.release();
+                assertEquals(400, status, "answered, if at all, as malformed");
+            } catch (ExecutionException reset) {
+                // the frame codec's answer: RST_STREAM
+            }
+            FullHttpResponse after = h2.send(get("/echo", "example.cn"));
+            assertEquals(200, after.status().code(), "the connection serves on");
+            after.release();
+            if (!body.isEmpty()) { // a head that ends its stream is reset before the gateway reads it: no line
+                List<Map<String, Object>> lines = access.await("/upload", 1, 5000);
+                assertEquals(1, lines.size(), "one line for the stream: " + lines);
+                assertEquals(400, lines.get(0).get("status"), lines.toString());
+                assertEquals("bad_request", lines.get(0).get("outcome"), lines.toString());
+            }
+        }
+        assertEquals(smuggledBefore, gateway.upstream().hits("/smuggled"), "a request hidden in the body reached the upstream");
+        assertEquals(uploadsBefore, gateway.upstream().hits("/upload"), "the lying request reached the upstream");
+    }
+
+    static Stream<Arguments> lengthsThatLie() {
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: example.cn\r\n\r\n";
+        return Stream.of(
+                Arguments.of(3, "abc" + smuggled),
+                Arguments.of(0, smuggled),
+                Arguments.of(100, "abc"),
+                Arguments.of(5, ""));
     }
 
     @Test

@@ -62,7 +62,8 @@ final class Forwarding implements Cycle {
 
     @Override
     public void violation(FramingViolation violation) {
-        // A bad chunk in a body being forwarded: the upstream has part of a request; it must not be reused.
+        // A bad chunk in a body being forwarded, or an HTTP/2 body that broke its content-length: the upstream
+        // has part of a request; it must not be reused.
         stopBodyRate();
         exchange.end(Outcome.BAD_REQUEST, violation.status());
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -255,6 +256,11 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (current != null && cause instanceof Http2Exception) {
+            // An HTTP/2 stream the frame codec resets for what the client sent on it after the head (DATA
+            // beyond or short of its content-length, RFC 9113 §8.1.1): a malformed request, not a client gone.
+            current.violation(new FramingViolation(HttpResponseStatus.BAD_REQUEST, String.valueOf(cause.getMessage())));
+        }
         // An I/O error on the client socket (reset, broken pipe): nothing to answer, nobody to tell.
         closeNow();
     }
