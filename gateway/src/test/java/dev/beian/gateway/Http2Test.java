@@ -222,6 +222,57 @@ class Http2Test {
                 "only the good request was forwarded");
     }
 
+    /**
+     * RFC 9113 §8.2.2: a field that is specific to a connection (Connection, Keep-Alive, Proxy-Connection,
+     * Transfer-Encoding, Upgrade) or a TE other than "trailers" makes a request malformed. On the way to an
+     * HTTP/1.1 upstream a Transfer-Encoding would be a second framing beside the one the gateway writes, a
+     * Connection could name fields away. Netty's frame codec resets such a stream before it is read (this holds
+     * it to that, under any upgrade); "te: trailers" is allowed, and goes no further than the gateway.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("connectionFields")
+    void aConnectionSpecificFieldMakesTheRequestMalformed(String name, String value) throws Exception {
+        int before = gateway.upstream().hits.values().stream().mapToInt(AtomicInteger::get).sum();
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            DefaultHttp2Headers head = new DefaultHttp2Headers(false);
+            head.method("GET").path("/echo").scheme("https").authority("www.example.cn").add(name, value);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> h2.send(head).release());
+            assertTrue(String.valueOf(e.getCause()).contains("without an answer"), e.toString());
+            FullHttpResponse ok = h2.send(get("/echo", "www.example.cn"));
+            assertEquals(200, ok.status().code(), "the connection serves on");
+            ok.release();
+        }
+        assertEquals(before + 1, gateway.upstream().hits.values().stream().mapToInt(AtomicInteger::get).sum(),
+                "only the good request was forwarded");
+    }
+
+    static Stream<Arguments> connectionFields() {
+        return Stream.of(
+                Arguments.of("connection", "keep-alive"),
+                Arguments.of("transfer-encoding", "chunked"),
+                Arguments.of("keep-alive", "timeout=5"),
+                Arguments.of("proxy-connection", "keep-alive"),
+                Arguments.of("upgrade", "h2c"),
+                Arguments.of("te", "gzip"));
+    }
+
+    @Test
+    void teTrailersIsAllowedAndEndsAtTheGateway() throws Exception {
+        try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
+            DefaultHttp2Headers head = new DefaultHttp2Headers(false);
+            head.method("GET").path("/echo").scheme("https").authority("www.example.cn").add("te", "trailers");
+            FullHttpResponse r = h2.send(head);
+            try {
+                assertEquals(200, r.status().code());
+                String echoed = r.content().toString(StandardCharsets.UTF_8);
+                assertTrue(echoed.contains("uri: /echo"), echoed);
+                assertFalse(echoed.contains("\nte:"), "TE is hop-by-hop (RFC 9110 §10.1.4): " + echoed);
+            } finally {
+                r.release();
+            }
+        }
+    }
+
     @Test
     void optionsAsteriskAndBytesAbove0x7FInThePathGoOnAsTheyCame() throws Exception {
         try (H2Client h2 = new H2Client(https(), "www.example.cn")) {
