@@ -15,6 +15,9 @@ public final class FilingNumber {
     static final int MAX_SERIAL_DIGITS = 10;
     static final int LICENCE_SERIAL_DIGITS = 8;
     static final int MAX_WEBSITE_DIGITS = 4;
+    // values() copies its array at every call: a compiled registry unpacks some 300,000 numbers when it opens
+    private static final Province[] PROVINCES = Province.values();
+    private static final FilingKind[] KINDS = FilingKind.values();
 
     private final Province province;
     private final FilingKind kind;
@@ -196,11 +199,20 @@ public final class FilingNumber {
         int website = (int) (packed >>> 39) & 0x3fff;
         int kind = (int) (packed >>> 53) & 0xf;
         int province = (int) (packed >>> 57) & 0x3f;
-        if (kind >= FilingKind.values().length || province >= Province.values().length || digits > MAX_SERIAL_DIGITS
-                || website > 9999 || Long.toString(serial).length() > digits) {
+        if (kind >= KINDS.length || province >= PROVINCES.length || digits > MAX_SERIAL_DIGITS
+                || website > 9999 || decimalDigits(serial) > digits) {
             throw new IllegalArgumentException("not a packed filing number: " + Long.toHexString(packed));
         }
-        return new FilingNumber(Province.values()[province], FilingKind.values()[kind], serial, digits, website);
+        return new FilingNumber(PROVINCES[province], KINDS[kind], serial, digits, website);
+    }
+
+    /** How many digits {@code Long.toString(serial)} has, without making the string. */
+    private static int decimalDigits(long serial) {
+        int n = 1;
+        for (long v = serial; v >= 10; v /= 10) {
+            n++;
+        }
+        return n;
     }
 
     /** The website number {@code this + "-n"} of this subject number. */

@@ -76,6 +76,9 @@ class FilingNumberTest {
         assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good | 0x3fL << 57)); // province
         assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good | 0xfL << 53)); // kind
         assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(good & ~(0x1fL << 34))); // digits
+        long sevenDigits = good & ~(0x1fL << 34) | 7L << 34; // 11018762 has eight
+        assertThrows(IllegalArgumentException.class, () -> FilingNumber.unpack(sevenDigits));
+        assertEquals("京ICP备011018762号", FilingNumber.unpack(good & ~(0x1fL << 34) | 9L << 34).toString().replace(" ", ""));
         assertThrows(IllegalArgumentException.class, () -> FilingNumber.parse("京ICP备11018762号-1").website(2));
     }
 
