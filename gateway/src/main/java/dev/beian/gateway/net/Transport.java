@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The socket transport: io_uring where the kernel allows it, epoll where only that loads, NIO everywhere
  * else; {@code -Dbeian.transport=io_uring|epoll|nio} to choose (a choice that does not load falls back the
- * same way; so does one whose event loops will not start, {@link #startLoops}). io_uring is the default because it costs less kernel time per request than epoll on the same
- * machine (README, Performance); where a container's seccomp profile or {@code kernel.io_uring_disabled}
- * refuses it, the gateway runs on epoll as before.
+ * same way; so does one whose event loops will not start, {@link #startLoops}). io_uring is the default
+ * because it costs less kernel time per request than epoll on the same machine (README, Performance); where a
+ * container's seccomp profile or {@code kernel.io_uring_disabled} refuses it, the gateway runs on epoll as
+ * before.
  */
 public record Transport(String name, IoHandlerFactory factory, Class<? extends ServerChannel> serverChannel,
                         Class<? extends Channel> channel) {
