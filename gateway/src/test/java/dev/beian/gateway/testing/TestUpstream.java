@@ -83,6 +83,11 @@ public final class TestUpstream implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** Every request received so far, on any path. */
+    public int requests() {
+        return hits.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     /** Deterministic content of byte {@code i} of a download. */
     public static byte byteAt(long i) {
         return (byte) (i * 31 + (i >>> 8));
