@@ -131,6 +131,36 @@ class Http2Test {
         }
     }
 
+    /**
+     * A stream whose client grants no flow-control window past the first 64 KiB (it reads nothing): the gateway
+     * must hold the upstream back rather than buffer its answer (RFC 9113 §5.2; CVE-2019-9517, "internal data
+     * buffering"). Two hundred megabytes are asked for; buffer memory stays low and the upstream connection
+     * is not read ahead of the client.
+     */
+    @Test
+    void aStreamThatGrantsNoWindowHoldsTheUpstreamBack() throws Exception {
+        long size = 200L * 1024 * 1024;
+        try (H2Client h2 = new H2Client(https(), "example.cn")) {
+            long peak = StreamingTest.peakBufferMemory(() -> {
+                Http2StreamChannel stream = h2.open(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.config().setAutoRead(false); // frames stay unread: no WINDOW_UPDATE is sent
+                    }
+                });
+                DefaultHttp2Headers head = new DefaultHttp2Headers();
+                head.method("GET").path("/download?size=" + size).scheme("https").authority("example.cn");
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, true)).sync();
+                Thread.sleep(2000);
+                stream.close();
+            });
+            assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+            FullHttpResponse ok = h2.send(get("/echo", "example.cn"));
+            assertEquals(200, ok.status().code(), "the connection serves on");
+            ok.release();
+        }
+    }
+
     @Test
     void aStreamForAnotherHostIs421AndTheConnectionServesOn() throws Exception {
         double before = requests("misdirected", "h2");
