@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
@@ -31,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -154,6 +156,46 @@ class Http2Test {
                 Thread.sleep(2000);
                 stream.close();
             });
+            assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+            FullHttpResponse ok = h2.send(get("/echo", "example.cn"));
+            assertEquals(200, ok.status().code(), "the connection serves on");
+            ok.release();
+        }
+    }
+
+    /**
+     * The other way: an upload faster than the upstream reads it. The gateway stops reading the stream, so its
+     * flow-control window is not renewed and the client is held back, rather than the body piling up in the
+     * gateway (RFC 9113 §5.2). The upstream's /slow-upload reads one buffer every 10 ms.
+     */
+    @Test
+    void aSlowUpstreamHoldsAnUploadingStreamBack() throws Exception {
+        long size = 200L * 1024 * 1024;
+        AtomicLong sent = new AtomicLong();
+        try (H2Client h2 = new H2Client(https(), "example.cn")) {
+            long peak = StreamingTest.peakBufferMemory(() -> {
+                Http2StreamChannel stream = h2.open(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                });
+                DefaultHttp2Headers head = new DefaultHttp2Headers();
+                head.method("POST").path("/slow-upload").scheme("https").authority("example.cn")
+                        .setLong("content-length", size);
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, false)).sync();
+                byte[] chunk = new byte[16 * 1024];
+                long deadline = System.currentTimeMillis() + 2000;
+                while (System.currentTimeMillis() < deadline && stream.isActive()) {
+                    if (stream.isWritable()) { // the stream's window and the connection's both have room
+                        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(chunk), false));
+                        sent.addAndGet(chunk.length);
+                    } else {
+                        Thread.sleep(1);
+                    }
+                }
+                stream.close();
+            });
+            assertTrue(sent.get() > 0 && sent.get() < size / 4, "the client was held back: sent " + sent.get());
             assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
             FullHttpResponse ok = h2.send(get("/echo", "example.cn"));
             assertEquals(200, ok.status().code(), "the connection serves on");
