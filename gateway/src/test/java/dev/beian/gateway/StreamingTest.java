@@ -64,6 +64,16 @@ class StreamingTest {
         return peak.get();
     }
 
+    /**
+     * How far buffer memory rose above what it was when {@code work} began: for a class whose gateway shares the
+     * allocator with tests before it (what they left pooled counts in the totals).
+     */
+    static long peakBufferGrowth(ThrowingRunnable work) throws Exception {
+        var metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        long base = metric.usedDirectMemory() + metric.usedHeapMemory();
+        return peakBufferMemory(work) - base;
+    }
+
     interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -154,6 +164,42 @@ class StreamingTest {
             }
         });
         assertTrue(peak < 16L * 1024 * 1024, "buffer memory peaked at " + peak / 1024 / 1024 + " MiB");
+    }
+
+    /**
+     * A client that pipelines blocked requests without end and reads none of the answers (a slow-read attack):
+     * each 49-byte request earns a 2 KB page, and every answer written and not taken stays in the gateway. The
+     * next request is not started while the client's write buffer is over its water mark, so what the gateway
+     * decides stays bounded by the answers the sockets' buffers take (about 2,000 here, the same after 3 s and
+     * 8 s); before, it went on reading and answering for as long as the client sent (13,000 in 3 s, 33,000 in
+     * 8 s, every answer held).
+     */
+    @Test
+    void aPipeliningClientThatReadsNoAnswerIsNotServedMore() throws Exception {
+        byte[] requests = "GET / HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n".repeat(1000)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var unfiled = gateway.fixture().gateway.meters().counter("beian_requests", "outcome", "unfiled", "protocol", "http1");
+        double before = unfiled.count();
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096); // before connecting: the answers back up at the gateway
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", gateway.fixture().port()), 2000);
+        try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(socket)) {
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 1000; i++) { // a million requests, two gigabytes of answers
+                        raw.output().write(requests);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the socket is closed below to end the test
+                }
+            });
+            writer.start();
+            Thread.sleep(3000);
+            raw.close();
+            writer.join(5000);
+        }
+        double decided = unfiled.count() - before;
+        assertTrue(decided > 0 && decided < 5000, "requests decided for a client that read no answer: " + decided);
     }
 
     @Test

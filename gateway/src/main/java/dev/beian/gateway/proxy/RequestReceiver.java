@@ -82,12 +82,23 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
         } else if (tunnel != null) {
             tunnel.fromClient(msg);
-        } else if (!queued.isEmpty() || current != null && !current.wantsContent()) {
+        } else if (!queued.isEmpty() || current != null && !current.wantsContent() || current == null && answersUnread()) {
             queued.add(msg);
             flow.hold(FlowControl.QUEUED);
         } else {
             dispatch(msg);
         }
+    }
+
+    /**
+     * HTTP/1.1: the answers already written fill the client's write buffer past its high water mark, so the
+     * next pipelined request waits until the client takes them. A client that pipelines and never reads would
+     * otherwise have the gateway answer, and hold every answer, for as long as it sends (a slow-read attack on
+     * memory); nginx starts no next request before the last answer is sent either. An HTTP/2 stream has one
+     * request, held back by its flow-control window.
+     */
+    private boolean answersUnread() {
+        return !isHttp2() && !ctx.channel().isWritable();
     }
 
     private void dispatch(Object msg) {
@@ -181,7 +192,13 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         } else if (headerTimeout != null) {
             headerTimeout.awaitNextHead();
         }
-        while (!queued.isEmpty() && !closing && tunnel == null && (current == null || current.wantsContent())) {
+        dispatchQueued();
+    }
+
+    /** What waited in the queue, in order, while each next message may go; the client is read again after. */
+    private void dispatchQueued() {
+        while (!queued.isEmpty() && !closing && tunnel == null
+                && (current == null ? !answersUnread() : current.wantsContent())) {
             dispatch(queued.poll());
         }
         if (current != null) {
@@ -215,6 +232,9 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         flow.clientWritabilityChanged();
+        if (current == null && !queued.isEmpty() && !closing && tunnel == null && ctx.channel().isWritable()) {
+            dispatchQueued(); // the client took its answers: the next pipelined request's turn
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -227,8 +247,10 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         } else if (evt instanceof IdleStateEvent) {
             if (current != null) {
                 current.clientIdle();
-            } else if (queued.isEmpty() || tunnel != null) {
-                closeNow(); // between requests, or a tunnel without traffic either way
+            } else {
+                // between requests, a tunnel without traffic either way, or pipelined requests waiting for a
+                // client that took none of its answers in all that time (nginx's send_timeout)
+                closeNow();
             }
         } else if (evt == DRAIN) {
             if (current == null && queued.isEmpty() && tunnel == null) {
