@@ -1,6 +1,7 @@
 package dev.beian.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
@@ -126,8 +127,49 @@ final class GatewayServerCodec {
         /** Where this decode step began: the request line, and only CR/LF before it, lie at or after it. */
         private int stepStart;
 
+        private ChannelHandlerContext ctx;
+
         Decoder(HttpDecoderConfig config) {
             super(config);
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /**
+         * While the exchange is busy and queues what arrives (pipelining), one message a read: the rest waits
+         * here as the bytes it came in, not as request objects. A 49-byte request decodes into some 400 bytes
+         * of head and fields; a client that pipelines a read's worth (64 KiB) behind a slow request would
+         * otherwise cost eight times that on every one of its connections.
+         */
+        void pause() {
+            setSingleDecode(true);
+        }
+
+        /**
+         * The exchange takes messages again: decoding goes on from the bytes that waited, after the event in
+         * progress (never inside a decode that is firing its messages, whose order it would break), and only
+         * if no pause came in between.
+         */
+        void resume() {
+            if (!isSingleDecode() || ctx == null) {
+                return;
+            }
+            setSingleDecode(false);
+            ChannelHandlerContext c = ctx;
+            c.executor().execute(() -> {
+                if (isSingleDecode() || c.isRemoved() || actualReadableBytes() == 0) {
+                    return;
+                }
+                try {
+                    channelRead(c, Unpooled.EMPTY_BUFFER);
+                    channelReadComplete(c);
+                } catch (Exception e) {
+                    c.fireExceptionCaught(e);
+                }
+            });
         }
 
         @Override

@@ -36,6 +36,8 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     final ProxyContext context;
     private final HeaderReadTimeout headerTimeout;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    /** HTTP/1.1's request decoder, found when a queue first forms; paused while one waits. */
+    private GatewayServerCodec.Decoder decoder;
     ChannelHandlerContext ctx;
     FlowControl flow;
     private Cycle current;
@@ -84,7 +86,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
             tunnel.fromClient(msg);
         } else if (!queued.isEmpty() || current != null && !current.wantsContent() || current == null && answersUnread()) {
             queued.add(msg);
-            flow.hold(FlowControl.QUEUED);
+            holdForQueue();
         } else {
             dispatch(msg);
         }
@@ -206,7 +208,26 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         }
         if (queued.isEmpty()) {
             flow.release(FlowControl.QUEUED);
+            if (decoder != null) {
+                decoder.resume();
+            }
         }
+    }
+
+    /** What arrives now waits in the queue: the client is not read, and the decoder keeps the rest as bytes. */
+    private void holdForQueue() {
+        flow.hold(FlowControl.QUEUED);
+        if (decoder == null && !isHttp2()) {
+            decoder = ctx.pipeline().get(GatewayServerCodec.Decoder.class);
+        }
+        if (decoder != null) {
+            decoder.pause();
+        }
+    }
+
+    /** How many messages wait in the pipelining queue (what a pipelining client costs, for tests). */
+    int queuedMessages() {
+        return queued.size();
     }
 
     /** After a 101: from now on the client connection carries bytes for the tunnel. */
