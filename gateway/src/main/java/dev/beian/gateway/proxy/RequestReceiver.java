@@ -84,7 +84,8 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
         } else if (tunnel != null) {
             tunnel.fromClient(msg);
-        } else if (!queued.isEmpty() || current != null && !current.wantsContent() || current == null && answersUnread()) {
+        } else if (!queued.isEmpty() || current != null && !current.wantsContent()
+                || current == null && answersUnread()) {
             queued.add(msg);
             holdForQueue();
         } else {
