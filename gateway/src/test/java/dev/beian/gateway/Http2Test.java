@@ -54,6 +54,13 @@ class Http2Test {
         return gateway.httpsPort();
     }
 
+    /** The connection still serves a good request after whatever the test did to one of its streams. */
+    static void servesOn(H2Client h2, String host) throws Exception {
+        FullHttpResponse ok = h2.send(get("/echo", host));
+        assertEquals(200, ok.status().code(), "the connection serves on");
+        ok.release();
+    }
+
     static FullHttpRequest get(String path, String host) {
         FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
         r.headers().set("Host", host);
@@ -157,9 +164,7 @@ class Http2Test {
                 stream.close();
             });
             assertTrue(peak < 16L * 1024 * 1024, "buffer memory rose by " + peak / 1024 / 1024 + " MiB");
-            FullHttpResponse ok = h2.send(get("/echo", "example.cn"));
-            assertEquals(200, ok.status().code(), "the connection serves on");
-            ok.release();
+            servesOn(h2, "example.cn");
         }
     }
 
@@ -197,9 +202,7 @@ class Http2Test {
             });
             assertTrue(sent.get() > 0 && sent.get() < size / 4, "the client was held back: sent " + sent.get());
             assertTrue(peak < 16L * 1024 * 1024, "buffer memory rose by " + peak / 1024 / 1024 + " MiB");
-            FullHttpResponse ok = h2.send(get("/echo", "example.cn"));
-            assertEquals(200, ok.status().code(), "the connection serves on");
-            ok.release();
+            servesOn(h2, "example.cn");
         }
     }
 
@@ -285,9 +288,7 @@ class Http2Test {
                     r.release();
                 }
             }
-            FullHttpResponse ok = h2.send(get("/echo", "www.example.cn"));
-            assertEquals(200, ok.status().code(), "the connection serves on");
-            ok.release();
+            servesOn(h2, "www.example.cn");
         }
         assertEquals(before + 1, gateway.upstream().requests(),
                 "only the good request was forwarded");
@@ -309,9 +310,7 @@ class Http2Test {
             head.method("GET").path("/echo").scheme("https").authority("www.example.cn").add(name, value);
             ExecutionException e = assertThrows(ExecutionException.class, () -> h2.send(head).release());
             assertTrue(String.valueOf(e.getCause()).contains("without an answer"), e.toString());
-            FullHttpResponse ok = h2.send(get("/echo", "www.example.cn"));
-            assertEquals(200, ok.status().code(), "the connection serves on");
-            ok.release();
+            servesOn(h2, "www.example.cn");
         }
         assertEquals(before + 1, gateway.upstream().requests(),
                 "only the good request was forwarded");
