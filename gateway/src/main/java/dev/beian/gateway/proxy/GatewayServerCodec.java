@@ -139,10 +139,8 @@ final class GatewayServerCodec {
         }
 
         /**
-         * While the exchange is busy and queues what arrives (pipelining), one message a read: the rest waits
-         * here as the bytes it came in, not as request objects. A 49-byte request decodes into some 400 bytes
-         * of head and fields; a client that pipelines a read's worth (64 KiB) behind a slow request would
-         * otherwise cost eight times that on every one of its connections.
+         * While requests wait their turn ({@link PipelinedRequests}), one message a read: the rest stays here
+         * as the bytes it came in, not as request objects.
          */
         void pause() {
             setSingleDecode(true);

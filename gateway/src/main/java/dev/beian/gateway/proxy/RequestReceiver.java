@@ -20,13 +20,12 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 
 /**
  * The exchange step of a client connection: receives HTTP objects, admits one request at a time
  * ({@link Admission}) and hands it to its {@link Cycle} (a {@link BlockResponder}'s {@link DiscardBody}, or
- * a {@link Forwarding}) until that says it is done. What a pipelining client sends meanwhile waits in
- * a queue (the client held: {@link FlowControl#QUEUED}) and is answered in order. Every request it admits or
+ * a {@link Forwarding}) until that says it is done. What a pipelining client sends meanwhile waits
+ * ({@link PipelinedRequests}) and is answered in order. Every request it admits or
  * refuses is completed once ({@link RequestRecord}). Written against HTTP objects and its channel only.
  */
 final class RequestReceiver extends ChannelInboundHandlerAdapter {
@@ -35,9 +34,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
 
     final ProxyContext context;
     private final HeaderReadTimeout headerTimeout;
-    private final ArrayDeque<Object> queued = new ArrayDeque<>();
-    /** HTTP/1.1's request decoder, found when a queue first forms; paused while one waits. */
-    private GatewayServerCodec.Decoder decoder;
+    private PipelinedRequests queued;
     ChannelHandlerContext ctx;
     FlowControl flow;
     private Cycle current;
@@ -68,6 +65,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.flow = new FlowControl(ctx.channel());
+        this.queued = new PipelinedRequests(flow, ctx.pipeline(), !isHttp2());
     }
 
     @Override
@@ -87,7 +85,6 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         } else if (!queued.isEmpty() || current != null && !current.wantsContent()
                 || current == null && answersUnread()) {
             queued.add(msg);
-            holdForQueue();
         } else {
             dispatch(msg);
         }
@@ -207,23 +204,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.readComplete(); // what the queue held was a batch of its own
         }
-        if (queued.isEmpty()) {
-            flow.release(FlowControl.QUEUED);
-            if (decoder != null) {
-                decoder.resume();
-            }
-        }
-    }
-
-    /** What arrives now waits in the queue: the client is not read, and the decoder keeps the rest as bytes. */
-    private void holdForQueue() {
-        flow.hold(FlowControl.QUEUED);
-        if (decoder == null && !isHttp2()) {
-            decoder = ctx.pipeline().get(GatewayServerCodec.Decoder.class);
-        }
-        if (decoder != null) {
-            decoder.pause();
-        }
+        queued.resumeIfEmpty();
     }
 
     /** How many messages wait in the pipelining queue (what a pipelining client costs, for tests). */
@@ -236,11 +217,7 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
         this.current = null;
         this.tunnel = tunnel;
         ClientPipeline.becomeTunnel(ctx.pipeline());
-        Object msg;
-        while ((msg = queued.poll()) != null) {
-            tunnel.fromClient(msg);
-        }
-        flow.release(FlowControl.QUEUED);
+        queued.handAll(tunnel::fromClient);
     }
 
     @Override
@@ -328,9 +305,6 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseQueued() {
-        Object msg;
-        while ((msg = queued.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
+        queued.releaseAll();
     }
 }
