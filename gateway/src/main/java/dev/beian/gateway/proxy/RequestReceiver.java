@@ -231,8 +231,8 @@ final class RequestReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         flow.clientWritabilityChanged();
-        if (current == null && !queued.isEmpty() && !closing && tunnel == null && ctx.channel().isWritable()) {
-            dispatchQueued(); // the client took its answers: the next pipelined request's turn
+        if (current == null && !queued.isEmpty()) {
+            dispatchQueued(); // the next pipelined request's turn, if the client took its answers
         }
         ctx.fireChannelWritabilityChanged();
     }
