@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.GatewayProcess;
 import dev.beian.gateway.testing.TestUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,17 +38,10 @@ class NettyDiagnosticsTest {
         try (TestUpstream upstream = new TestUpstream()) {
             int port = GatewayFixture.closedPort();
             Files.writeString(dir.resolve("registry.yaml"), SignalsTest.registry("a.cn"));
-            Files.writeString(dir.resolve("gateway.yaml"), "listen:\n  http: 127.0.0.1:" + port + "\n"
-                    + "admin:\n  listen: 127.0.0.1:0\nregistry:\n  path: registry.yaml\n  watch: false\n"
-                    + "upstreams:\n  default: [127.0.0.1:" + upstream.port() + "]\n");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xlog:class+load=info:file=" + dir.resolve("classes.log")));
-            command.addAll(options);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--config", dir.resolve("gateway.yaml").toString()));
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+            GatewayProcess.writeConfig(dir, port, upstream.port(), "");
+            List<String> jvmOptions = new ArrayList<>(options);
+            jvmOptions.add("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+            Process p = GatewayProcess.command(dir, jvmOptions).start();
             try {
                 SignalsTest.awaitListening(port);
                 assertEquals(200, SignalsTest.status(port, "a.cn", "/echo"), Files.readString(dir.resolve("out.log")));

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.GatewayProcess;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,13 +45,8 @@ class SignalsTest {
         try (TestUpstream upstream = new TestUpstream()) {
             int port = GatewayFixture.closedPort();
             Files.writeString(dir.resolve("registry.yaml"), registry("a.cn"));
-            Files.writeString(dir.resolve("gateway.yaml"), "listen:\n  http: 127.0.0.1:" + port + "\n"
-                    + "admin:\n  listen: 127.0.0.1:0\nregistry:\n  path: registry.yaml\n  watch: false\n"
-                    + "upstreams:\n  default: [127.0.0.1:" + upstream.port() + "]\ntimeouts:\n  drain: 10s\n");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--config", dir.resolve("gateway.yaml").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+            GatewayProcess.writeConfig(dir, port, upstream.port(), "timeouts:\n  drain: 10s\n");
+            Process p = GatewayProcess.command(dir, List.of()).start();
             try {
                 awaitListening(port);
                 assertEquals(451, status(port, "b.cn", "/echo"));

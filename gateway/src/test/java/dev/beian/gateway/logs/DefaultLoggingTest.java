@@ -3,8 +3,8 @@ package dev.beian.gateway.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.beian.gateway.Main;
 import dev.beian.gateway.testing.GatewayFixture;
+import dev.beian.gateway.testing.GatewayProcess;
 import java.io.File;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -29,16 +29,11 @@ class DefaultLoggingTest {
     void aGatewayWithoutALogbackFileLogsInTheAskedFormat(String format, @TempDir Path dir) throws Exception {
         int port = GatewayFixture.closedPort();
         Files.writeString(dir.resolve("registry.yaml"), "subjects: []\n");
-        Files.writeString(dir.resolve("gateway.yaml"), "listen:\n  http: 127.0.0.1:" + port + "\n"
-                + "admin:\n  listen: 127.0.0.1:0\nregistry:\n  path: registry.yaml\n  watch: false\n"
-                + "upstreams:\n  default: [127.0.0.1:1]\n");
+        GatewayProcess.writeConfig(dir, port, 1, "");
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbeian.compiled-registry=off", "-cp", classpath, Main.class.getName(),
-                "--config", dir.resolve("gateway.yaml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        ProcessBuilder builder = GatewayProcess.command(dir, classpath, List.of("-Dbeian.compiled-registry=off"));
         builder.environment().put("BEIAN_LOG_FORMAT", format);
         Process p = builder.start();
         try {
