@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.testing.GatewayExtension;
+import dev.beian.gateway.testing.NonReadingClient;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.RawHttp;
 import dev.beian.gateway.testing.TestUpstream;
@@ -188,27 +189,10 @@ class HostileInputTest {
      */
     @Test
     void aPipeliningClientThatTakesNoAnswerIsClosedWhenIdle() throws Exception {
-        byte[] requests = "GET / HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n".repeat(1000)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        java.net.Socket socket = new java.net.Socket();
-        socket.setReceiveBufferSize(4096); // before connecting: the answers back up at the gateway
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", gateway.fixture().port()), 2000);
-        try (RawHttp raw = new RawHttp(socket)) {
-            java.util.concurrent.CompletableFuture<Exception> ended = new java.util.concurrent.CompletableFuture<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 10_000; i++) { // ten million requests: the writer is stopped long before
-                        raw.output().write(requests);
-                    }
-                    ended.complete(null);
-                } catch (IOException closed) {
-                    ended.complete(closed); // the gateway closed the connection: the write fails
-                }
-            });
-            writer.setDaemon(true);
-            writer.start();
+        // ten million requests: the writer is stopped long before, its write failing when the gateway closes
+        try (NonReadingClient client = new NonReadingClient(gateway.fixture().port(), 10_000)) {
             long start = System.nanoTime();
-            Exception e = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            IOException e = client.ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
             long waited = (System.nanoTime() - start) / 1_000_000;
             assertTrue(e != null, "the writer was never stopped");
             assertTrue(waited >= 1500, "closed after " + waited + " ms; idle is 2 s");

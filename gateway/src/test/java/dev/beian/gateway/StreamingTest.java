@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beian.gateway.testing.GatewayExtension;
+import dev.beian.gateway.testing.NonReadingClient;
 import dev.beian.gateway.testing.GatewayFixture;
 import dev.beian.gateway.testing.TestUpstream;
 import io.netty.buffer.ByteBufAllocator;
@@ -176,27 +177,11 @@ class StreamingTest {
      */
     @Test
     void aPipeliningClientThatReadsNoAnswerIsNotServedMore() throws Exception {
-        byte[] requests = "GET / HTTP/1.1\r\nHost: unfiled.example.org\r\n\r\n".repeat(1000)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         var unfiled = gateway.fixture().gateway.meters().counter("beian_requests", "outcome", "unfiled", "protocol", "http1");
         double before = unfiled.count();
-        java.net.Socket socket = new java.net.Socket();
-        socket.setReceiveBufferSize(4096); // before connecting: the answers back up at the gateway
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", gateway.fixture().port()), 2000);
-        try (dev.beian.gateway.testing.RawHttp raw = new dev.beian.gateway.testing.RawHttp(socket)) {
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 1000; i++) { // a million requests, two gigabytes of answers
-                        raw.output().write(requests);
-                    }
-                } catch (java.io.IOException closed) {
-                    // the socket is closed below to end the test
-                }
-            });
-            writer.start();
+        // a million requests, two gigabytes of answers
+        try (NonReadingClient client = new NonReadingClient(gateway.fixture().port(), 1000)) {
             Thread.sleep(3000);
-            raw.close();
-            writer.join(5000);
         }
         double decided = unfiled.count() - before;
         assertTrue(decided > 0 && decided < 5000, "requests decided for a client that read no answer: " + decided);
