@@ -27,13 +27,12 @@ ready_ms() { # jar
   wait "$pid" 2>/dev/null || true
 }
 
-: > "$work/a"
-: > "$work/b"
+a=()
+b=()
 for _ in $(seq 1 "$ROUNDS"); do
-  ready_ms "$A" >> "$work/a"
-  ready_ms "$B" >> "$work/b"
+  a+=("$(ready_ms "$A")")
+  b+=("$(ready_ms "$B")")
 done
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : int((v[NR/2] + v[NR/2+1]) / 2)}'; }
 echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $(java -version 2>&1 | head -1), $ROUNDS alternating starts each"
-echo "A $A: $(sort -n "$work/a" | tr '\n' ' ')ms; median $(median "$work/a") ms"
-echo "B $B: $(sort -n "$work/b" | tr '\n' ' ')ms; median $(median "$work/b") ms"
+echo "A $A: $(printf '%s\n' "${a[@]}" | sort -n | tr '\n' ' ')ms; median $(median "${a[@]}") ms"
+echo "B $B: $(printf '%s\n' "${b[@]}" | sort -n | tr '\n' ' ')ms; median $(median "${b[@]}") ms"
